@@ -1,0 +1,50 @@
+# Every target is self-sufficient on a fresh clone: it creates .venv and installs what it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Kedro's telemetry plugin tries the network and edits pyproject.toml offline.
+export KEDRO_DISABLE_TELEMETRY := 1
+export DO_NOT_TRACK := 1
+export PATH := $(abspath $(BIN)):$(PATH)
+IMDB_ARCHIVE := data/01_raw/aclImdb_v1.tar.gz
+
+.PHONY: install run data test lint format clean help
+
+help:
+	@echo "make run   - install, fetch the IMDb archive (IMDB_SOURCE=...), dvc repro"
+	@echo "make test  - install, ruff, pytest"
+	@echo "make data  - put the archive at $(IMDB_ARCHIVE) and 'dvc add' it"
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# The exact torch pin first: the local CPU wheel here, the CUDA build on a GPU box.
+	$(BIN)/python -m pip install -q "torch==2.13.0"
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+data: $(STAMP)
+	$(BIN)/python -m mlops_pipeline.fetch_data --dest $(IMDB_ARCHIVE)
+	$(BIN)/dvc add -q $(IMDB_ARCHIVE)
+
+run: data
+	$(BIN)/dvc repro
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# pytest exits 5 when it collects nothing: that is a failure here, as every other non-zero code.
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
