@@ -110,10 +110,10 @@ def fetch(dest: Path, source: str | None, url: str = STANFORD_URL) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     if source:
         src = Path(source).expanduser()
-        if dest.exists() and src.is_file() and src.stat().st_size == dest.stat().st_size:
-            if md5sum(src) == md5sum(dest):
-                logger.info("%s already holds %s; nothing to copy", dest, src)
-                return dest
+        same_size = dest.exists() and src.is_file() and src.stat().st_size == dest.stat().st_size
+        if same_size and md5sum(src) == md5sum(dest):
+            logger.info("%s already holds %s; nothing to copy", dest, src)
+            return dest
         return copy_source(src, dest)
     if dest.exists():
         logger.info("%s already present; set IMDB_SOURCE to replace it", dest)

@@ -115,7 +115,8 @@ def read_aclimdb(path: str | Path, show_progress: bool = True) -> pd.DataFrame:
     )
     _check_complete(frame, urls, path)
     frame["movie_id"] = [
-        urls[(s, f)][i] for s, f, i in zip(frame["split"], frame["folder"], frame["file_id"])
+        urls[(s, f)][i]
+        for s, f, i in zip(frame["split"], frame["folder"], frame["file_id"], strict=True)
     ]
     logger.info("Read %d reviews from %s", len(frame), path)
     return frame
