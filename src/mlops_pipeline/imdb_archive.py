@@ -39,9 +39,9 @@ class ArchiveError(ValueError):
 
 
 def _iter_tar(path: Path) -> Iterator[tuple[str, bytes]]:
+    member = None
     try:
         with tarfile.open(path, mode="r|gz") as tar:
-            member = None
             for member in tar:
                 if member.isfile():
                     handle = tar.extractfile(member)

@@ -1,0 +1,151 @@
+"""Chronological split, train-only scaling, ACF window choice and leak-free windows."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from statsmodels.tsa.stattools import acf
+
+logger = logging.getLogger(__name__)
+
+PARTS = ("train", "val", "test")
+
+
+def split_bounds(n: int, train: float = 0.70, val: float = 0.15) -> dict[str, tuple[int, int]]:
+    """``[start, stop)`` positions of train / val / test, in time order, never shuffled."""
+    if not (0 < train < 1 and 0 < val < 1 and train + val < 1):
+        raise ValueError(f"split shares must be positive and sum below 1, got {train}, {val}")
+    n_train, n_val = int(round(n * train)), int(round(n * val))
+    if min(n_train, n_val, n - n_train - n_val) < 1:
+        raise ValueError(f"{n} rows are too few for a {train}/{val}/rest split")
+    return {
+        "train": (0, n_train),
+        "val": (n_train, n_train + n_val),
+        "test": (n_train + n_val, n),
+    }
+
+
+def part_labels(bounds: dict[str, tuple[int, int]]) -> np.ndarray:
+    """One part name per row."""
+    n = max(stop for _, stop in bounds.values())
+    labels = np.empty(n, dtype=object)
+    for part, (start, stop) in bounds.items():
+        labels[start:stop] = part
+    return labels
+
+
+class Scaler:
+    """Per-column MinMax (to [0, 1]) or Standard scaling, fit on the training rows only."""
+
+    def __init__(self, kind: str = "minmax") -> None:
+        if kind not in {"minmax", "standard"}:
+            raise ValueError(f"timeseries.scaler: unknown kind {kind!r} (minmax | standard)")
+        self.kind = kind
+        self.offset: np.ndarray | None = None
+        self.scale: np.ndarray | None = None
+        self.columns: list[str] = []
+
+    def fit(self, frame: pd.DataFrame) -> Scaler:
+        values = frame.to_numpy(dtype=float)
+        if self.kind == "minmax":
+            offset, span = values.min(axis=0), values.max(axis=0) - values.min(axis=0)
+        else:
+            offset, span = values.mean(axis=0), values.std(axis=0)
+        self.offset, self.scale = offset, np.where(span > 0, span, 1.0)
+        self.columns = list(frame.columns)
+        return self
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return (frame[self.columns] - self.offset) / self.scale
+
+    def inverse_column(self, values: np.ndarray, column: int = 0) -> np.ndarray:
+        """Back to original units for one column (the target by default)."""
+        return np.asarray(values) * self.scale[column] + self.offset[column]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "columns": self.columns,
+            "offset": [float(v) for v in self.offset],
+            "scale": [float(v) for v in self.scale],
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict[str, Any]) -> Scaler:
+        scaler = cls(state["kind"])
+        scaler.columns = list(state["columns"])
+        scaler.offset = np.asarray(state["offset"], dtype=float)
+        scaler.scale = np.asarray(state["scale"], dtype=float)
+        return scaler
+
+
+def choose_seq_len(train_target: np.ndarray, window: dict[str, Any]) -> dict[str, Any]:
+    """``SEQ_LEN`` = first lag whose ACF (train part only) is below the threshold, bounded.
+
+    A configured ``seq_len`` wins. When the ACF never drops below the threshold within
+    ``max_seq_len`` lags (trend, strong seasonality) the maximum is used.
+    """
+    threshold = float(window.get("acf_threshold", 0.5))
+    lo, hi = int(window.get("min_seq_len", 1)), int(window.get("max_seq_len", 60))
+    nlags = int(min(max(window.get("acf_nlags", 0) or 0, hi * 2), len(train_target) - 1))
+    values = acf(np.asarray(train_target, dtype=float), nlags=nlags, fft=True)
+    below = np.flatnonzero(values[1:] < threshold)
+    crossing = int(below[0]) + 1 if below.size else None
+    fixed = window.get("seq_len")
+    if fixed:
+        seq_len, reason = int(fixed), "fixed by timeseries.window.seq_len"
+    elif crossing is None:
+        seq_len, reason = hi, f"ACF never below {threshold} within {nlags} lags: max_seq_len"
+    else:
+        seq_len = int(np.clip(crossing, lo, hi))
+        reason = f"first lag with ACF < {threshold}" + (
+            "" if seq_len == crossing else f" ({crossing}) clipped to [{lo}, {hi}]"
+        )
+    logger.info("SEQ_LEN = %d (%s)", seq_len, reason)
+    return {
+        "seq_len": seq_len,
+        "reason": reason,
+        "acf_threshold": threshold,
+        "acf_crossing_lag": crossing,
+        "min_seq_len": lo,
+        "max_seq_len": hi,
+        "horizon": int(window.get("horizon", 1)),
+        "acf": [round(float(v), 6) for v in values],
+    }
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Sliding windows of one part: ``inputs[i] = values[t-seq_len:t]``, targets from ``t``."""
+
+    inputs: np.ndarray  # (n, seq_len, n_features), scaled
+    targets: np.ndarray  # (n, horizon), scaled target column
+    target_index: np.ndarray  # (n,) row position t of the first target
+
+    def __len__(self) -> int:
+        return len(self.target_index)
+
+
+def make_windows(
+    values: np.ndarray, bounds: tuple[int, int], seq_len: int, horizon: int = 1, target_col: int = 0
+) -> Windows:
+    """Windows whose every target row lies in ``[start, stop)``.
+
+    Inputs may reach back before ``start`` (earlier data is the past, not a leak); targets
+    never leave the part, so no val/test value is ever a training target and vice versa.
+    """
+    start, stop = bounds
+    values = np.asarray(values, dtype=np.float32)
+    first, last = max(start, seq_len), stop - horizon  # t in [first, last]
+    if last < first:
+        empty = np.empty((0, seq_len, values.shape[1]), dtype=np.float32)
+        return Windows(empty, np.empty((0, horizon), np.float32), np.empty(0, dtype=int))
+    index = np.arange(first, last + 1)
+    view = np.lib.stride_tricks.sliding_window_view(values, seq_len, axis=0)  # (n-L+1, f, L)
+    inputs = np.ascontiguousarray(view[index - seq_len].transpose(0, 2, 1))
+    targets = np.stack([values[index + k, target_col] for k in range(horizon)], axis=1)
+    return Windows(inputs, targets, index)

@@ -1,0 +1,51 @@
+"""Shared fixtures: synthetic aclImdb data and a temporary copy of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+sys.path.insert(0, str(Path(__file__).parent))
+
+from synthetic_imdb import build_files, write_archive  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+_COPIED = ["pyproject.toml", "conf", "src", "dvc.yaml", ".dvcignore"]
+
+
+@pytest.fixture
+def imdb_files() -> dict[str, bytes]:
+    return build_files()
+
+
+@pytest.fixture
+def imdb_archive(tmp_path: Path, imdb_files: dict[str, bytes]) -> Path:
+    return write_archive(tmp_path / "aclImdb_v1.tar.gz", imdb_files)
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy what a Kedro/DVC run needs into ``dest`` with the synthetic archive in 01_raw."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in _COPIED:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, dest / name)
+    (dest / "conf" / "local").mkdir(parents=True, exist_ok=True)
+    for layer in ("01_raw", "02_intermediate", "03_primary", "04_feature", "05_model_input",
+                  "06_models", "07_model_output", "08_reporting"):
+        (dest / "data" / layer).mkdir(parents=True, exist_ok=True)
+    write_archive(dest / "data" / "01_raw" / "aclImdb_v1.tar.gz")
+    return dest
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")

@@ -1,0 +1,34 @@
+"""``dvc repro`` on the synthetic project: the second run changes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, KEDRO_ENV="test", KEDRO_DISABLE_TELEMETRY="1")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="dvc needs git")
+def test_dvc_repro_twice_second_changes_nothing(project_copy: Path) -> None:
+    _run(["git", "init", "-q"], project_copy)
+    _run(["dvc", "init", "-q"], project_copy)
+    first = _run(["dvc", "repro"], project_copy)
+    assert "Running stage 'ingest'" in first.stdout
+    second = _run(["dvc", "repro"], project_copy)
+    assert "Running stage" not in second.stdout
+    assert "up to date" in _run(["dvc", "status"], project_copy).stdout
+    shown = json.loads(_run(["dvc", "metrics", "show", "--json"], project_copy).stdout)
+    assert "data/08_reporting/baseline/metrics.json" in json.dumps(shown)
