@@ -32,3 +32,13 @@ def test_dvc_repro_twice_second_changes_nothing(project_copy: Path) -> None:
     assert "up to date" in _run(["dvc", "status"], project_copy).stdout
     shown = json.loads(_run(["dvc", "metrics", "show", "--json"], project_copy).stdout)
     assert "data/08_reporting/baseline/metrics.json" in json.dumps(shown)
+
+    # push / pull round-trip through a local remote: lose the output and the cache, pull it back
+    reviews = project_copy / "data/02_intermediate/ingest/reviews.parquet"
+    original = reviews.read_bytes()
+    _run(["dvc", "remote", "add", "-d", "--local", "storage", str(project_copy.parent / "remote")], project_copy)
+    _run(["dvc", "push"], project_copy)
+    shutil.rmtree(project_copy / ".dvc" / "cache")
+    reviews.unlink()
+    _run(["dvc", "pull"], project_copy)
+    assert reviews.read_bytes() == original

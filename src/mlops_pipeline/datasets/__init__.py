@@ -1,6 +1,17 @@
 """Custom Kedro datasets, only where kedro-datasets has none."""
 
 from .aclimdb import AclImdbDataset
+from .artifact_dir import ArtifactDirDataset
 from .atomic_parquet import AtomicParquetDataset
+from .dense_npy import NpyDataset
+from .gensim_model import GensimModelDataset
+from .sparse_npz import SparseNpzDataset
 
-__all__ = ["AclImdbDataset", "AtomicParquetDataset"]
+__all__ = [
+    "AclImdbDataset",
+    "ArtifactDirDataset",
+    "AtomicParquetDataset",
+    "GensimModelDataset",
+    "NpyDataset",
+    "SparseNpzDataset",
+]

@@ -50,7 +50,9 @@ def _sklearn_vectorizer(kind: str, params: Mapping[str, Any]) -> CountVectorizer
         raise ValueError(f"Unknown vectorizer kind {kind!r}; expected one of {KINDS}")
     unknown = set(params) - _ALLOWED[kind]
     if unknown:
-        raise ValueError(f"Unknown {kind} option(s) {sorted(unknown)}; allowed {sorted(_ALLOWED[kind])}")
+        raise ValueError(
+            f"Unknown {kind} option(s) {sorted(unknown)}; allowed {sorted(_ALLOWED[kind])}"
+        )
     options = dict(params)
     options["ngram_range"] = tuple(options.get("ngram_range", (1, 1)))
     options["dtype"] = np.dtype(options.get("dtype") or _DEFAULT_DTYPE[kind]).type
@@ -194,8 +196,10 @@ class TokenVectorizer(TransformerMixin, BaseEstimator):
             vec._tfidf = _fitted_transformer(vec)  # noqa: SLF001 - no idf to restore
         obj.vectorizer_ = vec
         if obj.n_features != config["n_features"]:
-            raise ValueError(f"{source}: vocabulary has {obj.n_features} terms, config says "
-                             f"{config['n_features']}")
+            raise ValueError(
+                f"{source}: vocabulary has {obj.n_features} terms, config says "
+                f"{config['n_features']}"
+            )
         return obj
 
 

@@ -112,7 +112,9 @@ def head_from_estimator(estimator: Any) -> LinearHead:
             binarize=estimator.binarize,
         )
     if isinstance(estimator, LogisticRegression):
-        return LinearHead(coef=estimator.coef_.ravel().copy(), intercept=float(estimator.intercept_[0]))
+        return LinearHead(
+            coef=estimator.coef_.ravel().copy(), intercept=float(estimator.intercept_[0])
+        )
     if isinstance(estimator, CalibratedClassifierCV):
         if len(estimator.calibrated_classifiers_) != 1:
             raise ValueError("use CalibratedClassifierCV(ensemble=False): one estimator, one map")

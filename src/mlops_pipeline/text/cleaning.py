@@ -57,7 +57,10 @@ class TextCleaner:
 
     def full(self, text: str | None) -> str:
         """:meth:`light` plus lowercasing and number removal: the text the tokenizer sees."""
-        text = self.light(text)
+        return self.finish(self.light(text))
+
+    def finish(self, text: str) -> str:
+        """The steps :meth:`full` adds to an already :meth:`light`-cleaned text."""
         if self.lowercase:
             text = text.lower()
         if self.remove_numbers:

@@ -139,7 +139,7 @@ def train_lstm(
             nn.utils.clip_grad_norm_(model.parameters(), max_norm=float(config["clip_norm"]))
             scaler.step(optimiser)
             scaler.update()
-            total += float(loss) * len(idx)
+            total += loss.item() * len(idx)
         val_loss = float(np.mean((predict(model, val, device) - val.targets) ** 2))
         history.append({"epoch": epoch, "train_loss": total / len(train), "val_loss": val_loss})
         if val_loss < best_loss - float(config["min_delta"]):

@@ -47,9 +47,7 @@ def flatten(windows: Windows) -> np.ndarray:
     return windows.inputs.reshape(len(windows), -1)
 
 
-def fit_ridge_ar(
-    train: Windows, val: Windows, alphas: list[float]
-) -> tuple[Ridge, dict[str, Any]]:
+def fit_ridge_ar(train: Windows, val: Windows, alphas: list[float]) -> tuple[Ridge, dict[str, Any]]:
     """Ridge regression on the lagged window inputs; ``alpha`` chosen by validation RMSE."""
     x_train, x_val = flatten(train), flatten(val)
     scores = {}

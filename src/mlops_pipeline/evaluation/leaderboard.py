@@ -1,0 +1,74 @@
+"""The leaderboard: one row per model, sorted by test accuracy (CSV + Markdown)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+#: Documented columns, in order (docs/models.md "Leaderboard").
+LEADERBOARD_COLUMNS = (
+    "rank",
+    "model_id",
+    "family",
+    "representation",
+    "accuracy",
+    "f1",
+    "roc_auc",
+    "train_rows",
+    "device",
+    "train_seconds",
+    "latency_ms_median",
+    "throughput_reviews_per_s",
+    "size_mb",
+)
+
+
+def build_leaderboard(
+    metrics: Mapping[str, Mapping[str, Any]],
+    timings: Mapping[str, Mapping[str, Any]],
+    cards: Mapping[str, Mapping[str, Any]],
+) -> pd.DataFrame:
+    """Join test metrics, timings and model cards per ``model_id``; best accuracy first."""
+    rows = []
+    for model_id, m in metrics.items():
+        card, t = cards.get(model_id, {}), timings.get(model_id, {})
+        rows.append(
+            {
+                "model_id": model_id,
+                "family": card.get("family"),
+                "representation": card.get("features"),
+                "accuracy": m.get("accuracy"),
+                "f1": m.get("f1"),
+                "roc_auc": m.get("roc_auc"),
+                "train_rows": card.get("train_rows"),
+                "device": card.get("device"),
+                "train_seconds": card.get("train_seconds"),
+                "latency_ms_median": t.get("latency_ms_median"),
+                "throughput_reviews_per_s": t.get("throughput_reviews_per_s"),
+                "size_mb": round(card.get("size_bytes", 0) / 1e6, 2),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[c for c in LEADERBOARD_COLUMNS if c != "rank"])
+    frame = frame.sort_values(
+        ["accuracy", "f1", "model_id"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame
+
+
+def to_markdown(frame: pd.DataFrame, title: str = "Leaderboard (test fold)") -> str:
+    """A GitHub-flavoured Markdown table (no extra dependency)."""
+
+    def cell(value: Any) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return ""
+        if isinstance(value, float):
+            return f"{value:.4f}" if abs(value) < 1 else f"{value:,.2f}"
+        return str(value)
+
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([f"# {title}", "", header, rule, *body, ""])

@@ -1,0 +1,65 @@
+"""Bundle a fitted representation (vectorizer or document embedder) inside a model folder.
+
+Two kinds exist, each saved and loaded by its own module's safe format (no pickles):
+
+* ``token_vectorizer``: :class:`mlops_pipeline.features.TokenVectorizer` (BoW / TF-IDF;
+  JSON vocabulary + npy idf)
+* ``document_embedder``: :class:`mlops_pipeline.embeddings.DocumentEmbedder`
+  (Word2Vec / FastText vectors x mean / TF-IDF-weighted pooling)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+KINDS = ("token_vectorizer", "document_embedder")
+
+
+def representation_kind(rep: Any) -> str:
+    from mlops_pipeline.features import TokenVectorizer
+
+    if isinstance(rep, TokenVectorizer):
+        return "token_vectorizer"
+    if type(rep).__name__ == "DocumentEmbedder":
+        return "document_embedder"
+    raise TypeError(f"unsupported representation {type(rep).__name__}")
+
+
+def save_representation(rep: Any, directory: str | Path) -> str:
+    """Save ``rep`` into ``directory`` (created); return its kind."""
+    kind = representation_kind(rep)
+    rep.save(directory)
+    return kind
+
+
+def load_representation(directory: str | Path, kind: str) -> Any:
+    """Load a representation saved by :func:`save_representation` (kind from the card)."""
+    if kind == "token_vectorizer":
+        from mlops_pipeline.features import load_vectorizer
+
+        return load_vectorizer(directory)
+    if kind == "document_embedder":
+        from mlops_pipeline.embeddings import DocumentEmbedder
+
+        return DocumentEmbedder.load(directory)
+    raise ValueError(f"unknown representation kind {kind!r}; expected one of {KINDS}")
+
+
+def feature_names(rep: Any) -> np.ndarray | None:
+    """Column names of a vectorizer's output (``None`` for dense document vectors)."""
+    names = getattr(rep, "feature_names", None)
+    return None if names is None else np.asarray(names)
+
+
+def folder_fingerprint(directory: str | Path) -> str:
+    """SHA-256 over the relative paths and bytes of every file under ``directory``."""
+    digest = hashlib.sha256()
+    root = Path(directory)
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,185 @@
+"""Nodes of ``train_classical``.
+
+Each representation node trains every configured combination that uses it, on the cached
+matrices of the features/embeddings stages (no re-vectorizing): a small grid per model is
+trained on ``fit`` and scored on ``val`` (:func:`mlops_pipeline.models.selection.select_on_val`,
+which never receives test rows), then the val-best is refit on fit + val. The saved model
+bundles the preprocessor config and the fitted representation, so it answers
+``predict_proba`` on raw text.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from tqdm.auto import tqdm
+
+from mlops_pipeline.models import ClassicalTextModel
+from mlops_pipeline.models.base import hash_arrays
+from mlops_pipeline.models.estimators import FAMILIES, NEEDS_NON_NEGATIVE
+from mlops_pipeline.models.selection import select_on_val
+
+logger = logging.getLogger(__name__)
+
+
+def model_id(spec: dict[str, Any]) -> str:
+    return spec.get("model_id") or f"{spec['family']}__{spec['features']}"
+
+
+def combinations(params: dict[str, Any], features: str) -> list[dict[str, Any]]:
+    """The configured combinations that use ``features``, with family defaults filled in."""
+    out = []
+    for spec in params.get("models", []):
+        if spec["features"] != features:
+            continue
+        family = spec["family"]
+        if family not in FAMILIES:
+            raise ValueError(f"train_classical: unknown family {family!r} in {spec}")
+        defaults = params.get("families", {}).get(family, {})
+        out.append(
+            {
+                "model_id": model_id(spec),
+                "family": family,
+                "features": features,
+                "params": {**defaults.get("params", {}), **spec.get("params", {})},
+                "grid": spec.get("grid", defaults.get("grid", {})),
+            }
+        )
+    return out
+
+
+def fold_labels(rows: pd.DataFrame, fold: str, n_rows: int) -> np.ndarray:
+    """Labels of ``fold`` in matrix row order (``rows``: ``review_id, fold, label, row``)."""
+    part = rows[rows["fold"] == fold].sort_values("row")
+    if len(part) != n_rows or not np.array_equal(part["row"].to_numpy(), np.arange(n_rows)):
+        raise ValueError(f"{fold}: {len(part)} labelled rows for a matrix of {n_rows} rows")
+    return part["label"].astype(int).to_numpy()
+
+
+def _stack(a: Any, b: Any) -> Any:
+    return sp.vstack([a, b], format="csr") if sp.issparse(a) else np.vstack([a, b])
+
+
+def train_representation(
+    x_fit: Any,
+    x_val: Any,
+    rows: pd.DataFrame,
+    representation: Any,
+    preprocess_params: dict[str, Any],
+    params: dict[str, Any],
+    seed: int,
+    features: str,
+    pooling: str | None = None,
+) -> tuple[dict[str, ClassicalTextModel], dict[str, Any]]:
+    """Select on val and refit on fit + val every combination configured for ``features``."""
+    from mlops_pipeline.text import TextPreprocessor
+
+    specs = combinations(params, features)
+    if not specs:
+        return {}, {}
+    if pooling is not None:  # one embedder serves both poolings; the model keeps its own
+        representation = copy.copy(representation)
+        representation.pooling = pooling
+    preprocess_config = TextPreprocessor(preprocess_params).to_config()
+    y_fit = fold_labels(rows, "fit", x_fit.shape[0])
+    y_val = fold_labels(rows, "val", x_val.shape[0])
+    x_train, y_train = _stack(x_fit, x_val), np.concatenate([y_fit, y_val])
+    data_hash = hash_arrays(x_train, y_train)
+    models, report = {}, {}
+    for spec in tqdm(specs, desc=f"train_classical {features}", unit="model"):
+        if spec["family"] in NEEDS_NON_NEGATIVE and not sp.issparse(x_fit):
+            raise ValueError(f"{spec['model_id']}: {spec['family']} needs count/tf-idf features")
+        start = time.perf_counter()
+        selection = select_on_val(
+            x_fit, y_fit, x_val, y_val, spec["family"], spec["params"], spec["grid"], seed,
+            label=spec["model_id"],
+        )  # fmt: skip
+        select_seconds = time.perf_counter() - start
+        model = ClassicalTextModel(
+            preprocess_config,
+            representation,
+            spec["family"],
+            selection["best_params"],
+            model_id=spec["model_id"],
+            features=features,
+            seed=seed,
+        ).fit_matrix(x_train, y_train, data_hash=data_hash)
+        logger.info(
+            "train_classical %s: best %s val accuracy %.4f; refit on %d rows in %.1f s",
+            spec["model_id"],
+            selection["best_params"],
+            selection["val_accuracy"],
+            x_train.shape[0],
+            model.card.train_seconds,
+        )
+        model.card.extra["selection"] = {
+            "val_accuracy": selection["val_accuracy"],
+            "val_roc_auc": selection["val_roc_auc"],
+            "fit_rows": selection["fit_rows"],
+            "val_rows": selection["val_rows"],
+            "candidates": selection["candidates"],
+        }
+        models[spec["model_id"]] = model
+        report[spec["model_id"]] = {
+            **selection,
+            "family": spec["family"],
+            "features": features,
+            "select_seconds": round(select_seconds, 2),
+            "refit_seconds": model.card.train_seconds,
+            "train_rows": model.card.train_rows,
+        }
+    return models, report
+
+
+def make_trainer(features: str, pooling: str | None = None) -> Callable[..., Any]:
+    """A node function bound to one representation (Kedro shows its name in the graph)."""
+
+    def trainer(x_fit, x_val, rows, representation, preprocess_params, params, seed):
+        return train_representation(
+            x_fit, x_val, rows, representation, preprocess_params, params, seed, features, pooling
+        )
+
+    trainer.__name__ = trainer.__qualname__ = f"train_{features}"
+    return trainer
+
+
+def collect_models(
+    *parts: Any,
+) -> tuple[dict[str, ClassicalTextModel], dict[str, Any], dict[str, Any]]:
+    """Merge the per-representation outputs ``(models, report, models, report, ...)``.
+
+    Returns every model (saved by the models dataset), ``metrics.json`` (val scores, no
+    timings) and ``timings.json``.
+    """
+    models: dict[str, ClassicalTextModel] = {}
+    reports: dict[str, Any] = {}
+    for part_models, part_report in zip(parts[::2], parts[1::2], strict=True):
+        models.update(part_models)
+        reports.update(part_report)
+    metrics, timings = {}, {}
+    for mid in sorted(reports):
+        r = reports[mid]
+        numeric = {k: v for k, v in r["best_params"].items() if isinstance(v, int | float)}
+        metrics[mid] = {
+            "val_accuracy": r["val_accuracy"],
+            "val_roc_auc": r["val_roc_auc"],
+            "train_rows": r["train_rows"],
+            "best": numeric,
+        }
+        timings[mid] = {
+            "select_seconds": r["select_seconds"],
+            "refit_seconds": r["refit_seconds"],
+            "candidates": [
+                {"params": c["params"], "fit_seconds": c["fit_seconds"]} for c in r["candidates"]
+            ],
+        }
+    if not models:
+        logger.warning("train_classical: no combination configured; nothing trained")
+    return models, metrics, timings

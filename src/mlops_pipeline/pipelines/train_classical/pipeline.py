@@ -1,0 +1,77 @@
+"""Pipeline ``train_classical``: one training node per representation, then one save node.
+
+Nodes read only the ``fit``/``val`` matrices (never ``test``) and the fitted representation;
+which (family, representation) combinations run is ``train_classical.models`` in parameters.
+Each node is tagged ``train_classical_<representation>`` so a run can be restricted
+(``kedro run --pipelines train_classical --tags train_classical_tfidf,train_classical_collect``).
+"""
+
+from __future__ import annotations
+
+from kedro.pipeline import Pipeline, node
+
+from .nodes import collect_models, make_trainer
+
+#: representation -> (matrix prefix, rows table, fitted representation, pooling)
+REPRESENTATIONS: dict[str, tuple[str, str, str, str | None]] = {
+    "bow": ("features_bow", "features_rows", "features_bow_vectorizer", None),
+    "tfidf": ("features_tfidf", "features_rows", "features_tfidf_vectorizer", None),
+    "word2vec_mean": (
+        "embeddings_word2vec_mean",
+        "embeddings_rows",
+        "embeddings_word2vec_embedder",
+        "mean",
+    ),
+    "word2vec_tfidf": (
+        "embeddings_word2vec_tfidf",
+        "embeddings_rows",
+        "embeddings_word2vec_embedder",
+        "tfidf",
+    ),
+    "fasttext_mean": (
+        "embeddings_fasttext_mean",
+        "embeddings_rows",
+        "embeddings_fasttext_embedder",
+        "mean",
+    ),
+    "fasttext_tfidf": (
+        "embeddings_fasttext_tfidf",
+        "embeddings_rows",
+        "embeddings_fasttext_embedder",
+        "tfidf",
+    ),
+}
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    nodes, parts = [], []
+    for name, (prefix, rows, representation, pooling) in REPRESENTATIONS.items():
+        outputs = [f"train_classical_{name}_models", f"train_classical_{name}_report"]
+        nodes.append(
+            node(
+                make_trainer(name, pooling),
+                inputs=[
+                    f"{prefix}_fit",
+                    f"{prefix}_val",
+                    rows,
+                    representation,
+                    "params:preprocess",
+                    "params:train_classical",
+                    "params:common.seed",
+                ],
+                outputs=outputs,
+                name=f"train_classical_{name}",
+                tags=[f"train_classical_{name}"],
+            )
+        )
+        parts.extend(outputs)
+    nodes.append(
+        node(
+            collect_models,
+            inputs=parts,
+            outputs=["train_classical_models", "train_classical_metrics", "train_classical_timings"],
+            name="train_classical_collect",
+            tags=["train_classical_collect"],
+        )
+    )
+    return Pipeline(nodes)
