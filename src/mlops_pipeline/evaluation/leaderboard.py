@@ -58,17 +58,23 @@ def build_leaderboard(
     return frame
 
 
+_SCORES = {"accuracy", "f1", "roc_auc"}
+
+
 def to_markdown(frame: pd.DataFrame, title: str = "Leaderboard (test fold)") -> str:
     """A GitHub-flavoured Markdown table (no extra dependency)."""
 
-    def cell(value: Any) -> str:
+    def cell(column: str, value: Any) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)):
             return ""
         if isinstance(value, float):
-            return f"{value:.4f}" if abs(value) < 1 else f"{value:,.2f}"
+            return f"{value:.4f}" if column in _SCORES else f"{value:,.2f}"
         return str(value)
 
     header = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    body = [
+        "| " + " | ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + " |"
+        for row in frame.itertuples(index=False)
+    ]
     return "\n".join([f"# {title}", "", header, rule, *body, ""])

@@ -18,7 +18,6 @@ _HTML_TAG = re.compile(r"<[^<>]*>")
 _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)\S+", re.IGNORECASE)
 # Only stand-alone numbers: "1,000", "7.5", "10" go; "80s", "mp3", "b4" stay (they are words).
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
-_WHITESPACE = re.compile(r"\s+")
 # NFKC leaves typographic apostrophes alone; mapping them lets "didn’t" split like "didn't".
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
                          "\u201c": '"', "\u201d": '"'})
@@ -45,14 +44,15 @@ class TextCleaner:
         # ``html.unescape`` costs far more than the membership test that skips it.
         if self.unescape_entities and "&" in text:
             text = html.unescape(text)
-        if self.remove_urls and ("://" in text or "www." in text.lower()):
+        if self.remove_urls and ("://" in text or "www." in text or "WWW." in text):
             text = _URL.sub(" ", text)
         if self.normalize_unicode and not text.isascii():
             text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
         elif self.normalize_unicode and "`" in text:
             text = text.translate(_QUOTES)
         if self.normalize_whitespace:
-            text = _WHITESPACE.sub(" ", text).strip()
+            # Same split as ``re.sub(r"\s+", " ", text).strip()``, about 4x faster.
+            text = " ".join(text.split())
         return text
 
     def full(self, text: str | None) -> str:
@@ -66,5 +66,5 @@ class TextCleaner:
         if self.remove_numbers:
             text = _NUMBER.sub(" ", text)
             if self.normalize_whitespace:
-                text = _WHITESPACE.sub(" ", text).strip()
+                text = " ".join(text.split())
         return text

@@ -109,9 +109,17 @@ class TokenNormalizer:
             return out
 
 
-def blank_english(sentencizer: bool = False) -> Language:
-    """``spacy.blank("en")``: the rule-based English tokenizer, optionally a sentencizer."""
+def blank_english(sentencizer: bool = False, lean: bool = False) -> Language:
+    """``spacy.blank("en")``: the rule-based English tokenizer, optionally a sentencizer.
+
+    ``lean`` empties ``vocab.lex_attr_getters``: spaCy then stops running ~20 Python functions
+    (norm, shape, like_num, is_stop, ...) for every new word type. Nothing here reads those
+    attributes (punctuation and lemmas are decided per string by :class:`TokenNormalizer`), and
+    the splitting rules do not use them, so the tokens are identical and ~20 % cheaper.
+    """
     nlp = spacy.blank("en")
+    if lean:
+        nlp.vocab.lex_attr_getters = {}
     if sentencizer:
         nlp.add_pipe("sentencizer")
     return nlp
@@ -129,7 +137,7 @@ class SpacyTokens:
         from spacy.attrs import ORTH
 
         self._orth = ORTH
-        self._nlp = blank_english()
+        self._nlp = blank_english(lean=True)
         self._strings = self._nlp.vocab.strings
         self._norm = normalizer
         self._by_hash: dict[int, str | None] = {}

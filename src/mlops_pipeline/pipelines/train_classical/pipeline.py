@@ -2,8 +2,8 @@
 
 Nodes read only the ``fit``/``val`` matrices (never ``test``) and the fitted representation;
 which (family, representation) combinations run is ``train_classical.models`` in parameters.
-Each node is tagged ``train_classical_<representation>`` so a run can be restricted
-(``kedro run --pipelines train_classical --tags train_classical_tfidf,train_classical_collect``).
+Each node is tagged ``train_classical_<representation>``; ``create_pipeline(representations=[...])``
+builds a graph restricted to some representations (used by ``benchmarks/classical.py``).
 """
 
 from __future__ import annotations
@@ -43,9 +43,15 @@ REPRESENTATIONS: dict[str, tuple[str, str, str, str | None]] = {
 }
 
 
-def create_pipeline(**kwargs) -> Pipeline:
+def create_pipeline(representations: list[str] | None = None, **kwargs) -> Pipeline:
+    """All representations by default; ``representations`` restricts the graph (benchmarks)."""
+    names = list(REPRESENTATIONS) if representations is None else list(representations)
+    unknown = set(names) - set(REPRESENTATIONS)
+    if unknown:
+        raise ValueError(f"unknown representation(s) {sorted(unknown)}")
     nodes, parts = [], []
-    for name, (prefix, rows, representation, pooling) in REPRESENTATIONS.items():
+    for name in names:
+        prefix, rows, representation, pooling = REPRESENTATIONS[name]
         outputs = [f"train_classical_{name}_models", f"train_classical_{name}_report"]
         nodes.append(
             node(
@@ -69,7 +75,11 @@ def create_pipeline(**kwargs) -> Pipeline:
         node(
             collect_models,
             inputs=parts,
-            outputs=["train_classical_models", "train_classical_metrics", "train_classical_timings"],
+            outputs=[
+                "train_classical_models",
+                "train_classical_metrics",
+                "train_classical_timings",
+            ],
             name="train_classical_collect",
             tags=["train_classical_collect"],
         )

@@ -1,0 +1,171 @@
+"""Accuracy and time of the ``timeseries`` pipeline on a real series, over several seeds.
+
+Runs the very pipeline of ``kedro run --pipelines timeseries`` (same nodes, conf/base
+parameters plus the overrides below) in memory: nothing is written under data/. Every choice
+(window from the train ACF, LSTM architecture and epochs on validation) is made inside each run;
+the test figures are reported once, as mean +- sd over the seeds.
+
+    python benchmarks/timeseries.py --preset melbourne            # 3 seeds
+    python benchmarks/timeseries.py --preset pollution --seeds 42
+    python benchmarks/timeseries.py --csv my.csv --date-columns Date --target y --freq D \
+        --seasonal-period 365
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "timeseries"
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "melbourne": {
+        "data": {
+            "filepath": str(SHARED / "daily-min-temperatures.csv"),
+            "date_columns": ["Date"],
+            "target": "Temp",
+            "freq": "D",
+        },
+        "baselines": {"seasonal_period": 365},
+    },
+    "pollution": {
+        "data": {
+            "filepath": str(SHARED / "pollution.csv"),
+            "date_columns": ["year", "month", "day", "hour"],
+            "target": "pm2.5",
+            "freq": "h",
+        },
+        "baselines": {"seasonal_period": 24},
+    },
+}
+MODELS = ("persistence", "seasonal_naive", "ridge_ar", "lstm")
+
+
+def deep_merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = deep_merge(out[key], value) if isinstance(value, dict) and key in out else value
+    return out
+
+
+def run_once(params: dict[str, Any], seed: int) -> tuple[dict, dict, dict, float]:
+    """One in-memory run of the pipeline; returns metrics, repair report, LSTM card, seconds."""
+    from kedro.io import DataCatalog
+    from kedro.runner import SequentialRunner
+
+    from mlops_pipeline.pipelines.timeseries import create_pipeline
+
+    catalog = DataCatalog()
+    catalog["params:common.seed"] = seed
+    for key, value in params.items():
+        catalog[f"params:timeseries.{key}"] = value
+    started = time.perf_counter()
+    pipeline = create_pipeline()
+    SequentialRunner().run(pipeline, catalog)
+    seconds = time.perf_counter() - started
+    return (
+        catalog["ts_metrics"].load(),
+        catalog["ts_repair_report"].load(),
+        catalog["ts_lstm_card"].load(),
+        seconds,
+    )
+
+
+def summary(values: list[float]) -> str:
+    arr = np.asarray(values, dtype=float)
+    sd = arr.std(ddof=1) if arr.size > 1 else 0.0
+    return f"{arr.mean():.4f} ± {sd:.4f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--preset", choices=sorted(PRESETS))
+    parser.add_argument("--csv")
+    parser.add_argument("--date-columns", nargs="+")
+    parser.add_argument("--target")
+    parser.add_argument("--freq")
+    parser.add_argument("--seasonal-period", type=int)
+    parser.add_argument("--covariates", nargs="*", default=None)
+    parser.add_argument("--categorical-covariates", nargs="*", default=None)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
+    parser.add_argument("--set", default="{}", help="JSON merged into timeseries params")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+
+    from kedro.config import OmegaConfigLoader
+
+    base = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="base")
+    params = base["parameters"]["timeseries"]
+    if args.preset:
+        params = deep_merge(params, PRESETS[args.preset])
+    data = {
+        "filepath": args.csv,
+        "date_columns": args.date_columns,
+        "target": args.target,
+        "freq": args.freq,
+        "covariates": args.covariates,
+        "categorical_covariates": args.categorical_covariates,
+    }
+    params = deep_merge(params, {"data": {k: v for k, v in data.items() if v is not None}})
+    if args.seasonal_period:
+        params = deep_merge(params, {"baselines": {"seasonal_period": args.seasonal_period}})
+    params = deep_merge(params, json.loads(args.set))
+    if not params["data"].get("filepath"):
+        print("no CSV: running on the embedded co2 series", file=sys.stderr)
+
+    runs = []
+    for seed in args.seeds:
+        metrics, report, card, seconds = run_once(params, seed)
+        runs.append({"seed": seed, "metrics": metrics, "card": card, "seconds": seconds})
+        test = metrics["test"]
+        print(
+            f"seed {seed}: "
+            + ", ".join(f"{m} {test[m]['rmse']:.4f}" for m in MODELS if m in test)
+            + f" | lstm={card['candidate']} epoch {card['best_epoch']} | {seconds:.0f}s",
+            flush=True,
+        )
+
+    first = runs[0]["metrics"]
+    print(f"\nsource {report['source']}: {report['rows_out']} rows, freq {report['freq']}")
+    print(
+        f"repair: {report['missing_timestamps']} missing timestamps, "
+        f"{report['target_filled']} target points filled ({report['fill_method']}), "
+        f"longest gap {report['longest_target_gap']}, dropped {report['dropped_leading']} "
+        f"leading / {report['dropped_trailing']} trailing"
+    )
+    print(f"SEQ_LEN {first['seq_len']} (ACF on train), horizon {first['horizon']}")
+    if first["skipped"]:
+        print(f"skipped: {first['skipped']}")
+    print(f"\ntest, mean ± sd over seeds {args.seeds} (original units)")
+    print(f"{'model':<16}{'RMSE':>20}{'MAE':>20}{'MAPE %':>22}")
+    for model in MODELS:
+        if model not in first["test"]:
+            continue
+        cells = [
+            summary([r["metrics"]["test"][model][k] or np.nan for r in runs])
+            for k in ("rmse", "mae", "mape")
+        ]
+        print(f"{model:<16}{cells[0]:>20}{cells[1]:>20}{cells[2]:>22}")
+    ratio_p = [r["metrics"]["lstm_vs_persistence"] for r in runs]
+    ratio_r = [r["metrics"]["lstm_vs_ridge_ar"] for r in runs]
+    print(f"\nLSTM / persistence RMSE {summary(ratio_p)} (target <= 0.90)")
+    print(f"LSTM / ridge AR RMSE    {summary(ratio_r)} (target <= 1.02)")
+    print(f"wall time per run {summary([r['seconds'] for r in runs])} s")
+    if args.json:
+        args.json.write_text(json.dumps(runs, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""train_classical: selection on val only, refit on fit + val, combinations from parameters."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from synthetic_text_models import PREPROCESS, fitted_vectorizer, raw_reviews, tokens_of
+
+from mlops_pipeline.models import load_model, make_estimator
+from mlops_pipeline.models.kedro_dataset import TextModelsDataset
+from mlops_pipeline.models.selection import select_on_val
+from mlops_pipeline.pipelines.train_classical import create_pipeline
+from mlops_pipeline.pipelines.train_classical.nodes import (
+    collect_models,
+    combinations,
+    train_representation,
+)
+
+PARAMS = {
+    "models": [
+        {"family": "logreg", "features": "tfidf"},
+        {"family": "nbsvm", "features": "tfidf", "grid": {"C": [0.5]}},
+        {"family": "mnb", "features": "bow"},
+    ],
+    "families": {
+        "logreg": {"params": {"max_iter": 200}, "grid": {"C": [0.01, 1.0, 100.0]}},
+        "nbsvm": {"params": {"alpha": 1.0}, "grid": {"C": [1.0]}},
+        "mnb": {"grid": {"alpha": [1.0]}},
+    },
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_features(kind: str = "tfidf"):
+    """What the features stage writes: matrices per fold (fit, val) and the rows table."""
+    frame = raw_reviews(120)
+    frame["tokens"] = tokens_of(frame["text"].tolist())
+    train = frame[frame["fold"].isin(["fit", "val"])]
+    vectorizer = fitted_vectorizer(kind, train["tokens"].tolist())
+    mats = {
+        f: vectorizer.transform(frame.loc[frame["fold"] == f, "tokens"]) for f in ("fit", "val")
+    }
+    rows = frame[["review_id", "fold", "label"]].copy()
+    rows["row"] = rows.groupby("fold").cumcount()
+    return frame, vectorizer, mats, rows
+
+
+def test_selection_picks_the_val_best_grid_point():
+    rng = np.random.default_rng(0)
+    x = sp.csr_matrix(rng.poisson(0.4, size=(200, 40)).astype(float))
+    y = (np.asarray(x[:, :4].sum(axis=1)).ravel() + rng.normal(0, 0.7, 200) > 1.2).astype(int)
+    grid = {"C": [0.001, 0.1, 10.0]}
+    out = select_on_val(x[:120], y[:120], x[120:], y[120:], "logreg", {}, grid, seed=0)
+    by_hand = []
+    for c in grid["C"]:
+        est = make_estimator("logreg", {"C": c}, seed=0).fit(x[:120], y[:120])
+        by_hand.append((est.predict(x[120:]) == y[120:]).mean())
+    assert [c["val_accuracy"] for c in out["candidates"]] == pytest.approx(by_hand, abs=1e-5)
+    assert out["best_params"]["C"] == grid["C"][int(np.argmax(by_hand))]
+    assert out["fit_rows"] == 120 and out["val_rows"] == 80
+
+
+def test_test_fold_never_reaches_selection():
+    # by construction: the selection function has no way to receive test rows ...
+    assert list(inspect.signature(select_on_val).parameters)[:4] == [
+        "x_fit",
+        "y_fit",
+        "x_val",
+        "y_val",
+    ]
+    # ... and no node of the pipeline reads a test matrix
+    inputs = create_pipeline().inputs()
+    assert not [name for name in inputs if "test" in name]
+    assert {"features_tfidf_fit", "features_tfidf_val"} <= inputs
+
+
+def test_saved_model_was_refit_on_fit_plus_val_with_the_val_best_params(tmp_path):
+    frame, vectorizer, mats, rows = _cached_features()
+    models, report = train_representation(
+        mats["fit"], mats["val"], rows, vectorizer, PREPROCESS, PARAMS, 0, "tfidf"
+    )
+    assert sorted(models) == ["logreg__tfidf", "nbsvm__tfidf"]  # mnb runs on bow, not here
+    n_fit, n_val = mats["fit"].shape[0], mats["val"].shape[0]
+    r = report["logreg__tfidf"]
+    best = max(r["candidates"], key=lambda c: c["val_accuracy"])
+    assert r["best_params"]["C"] == best["params"]["C"]
+    assert r["fit_rows"] == n_fit and r["train_rows"] == n_fit + n_val
+    TextModelsDataset(str(tmp_path)).save(models)
+    loaded = load_model(tmp_path / "logreg__tfidf")
+    assert loaded.card.train_rows == n_fit + n_val
+    assert loaded.card.params["C"] == r["best_params"]["C"]
+    # the saved model answers raw text
+    test_texts = frame.loc[frame["fold"] == "test", "text"].tolist()
+    assert loaded.predict_proba(test_texts).shape == (len(test_texts), 2)
+
+
+def test_rows_table_must_match_matrix_rows():
+    _, vectorizer, mats, rows = _cached_features()
+    with pytest.raises(ValueError, match="fit"):
+        train_representation(
+            mats["fit"][:-1], mats["val"], rows, vectorizer, PREPROCESS, PARAMS, 0, "tfidf"
+        )
+
+
+def test_combinations_come_from_the_parameter_list():
+    assert [c["model_id"] for c in combinations(PARAMS, "bow")] == ["mnb__bow"]
+    spec = combinations(PARAMS, "tfidf")[1]
+    assert spec["grid"] == {"C": [0.5]} and spec["params"] == {"alpha": 1.0}  # override wins
+    assert combinations(PARAMS, "word2vec_mean") == []
+    with pytest.raises(ValueError, match="unknown family"):
+        combinations({"models": [{"family": "xgb", "features": "bow"}]}, "bow")
+
+
+def test_collect_merges_reports_into_metrics_and_timings(tmp_path):
+    _, vectorizer, mats, rows = _cached_features()
+    models, report = train_representation(
+        mats["fit"], mats["val"], rows, vectorizer, PREPROCESS, PARAMS, 0, "tfidf"
+    )
+    all_models, metrics, timings = collect_models(models, report, {}, {})
+    assert sorted(all_models) == sorted(metrics) == sorted(timings)
+    assert set(metrics["logreg__tfidf"]) == {"val_accuracy", "val_roc_auc", "train_rows", "best"}
+    assert "seconds" not in str(metrics)  # timings live in timings.json only
+
+
+def test_models_dataset_removes_stale_folders_and_loads_empty_when_absent(tmp_path):
+    _, vectorizer, mats, rows = _cached_features()
+    models, _ = train_representation(
+        mats["fit"], mats["val"], rows, vectorizer, PREPROCESS, PARAMS, 0, "tfidf"
+    )
+    assert TextModelsDataset(str(tmp_path / "absent")).load() == {}
+    dataset = TextModelsDataset(str(tmp_path / "m"))
+    dataset.save(models)
+    assert sorted(dataset.load()) == ["logreg__tfidf", "nbsvm__tfidf"]
+    dataset.save({"logreg__tfidf": models["logreg__tfidf"]})
+    assert sorted(dataset.load()) == ["logreg__tfidf"]
+    assert isinstance(pd.read_json(tmp_path / "m" / "index.json", typ="series"), pd.Series)

@@ -1,0 +1,109 @@
+"""Baselines, ridge AR, the LSTM and the metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from mlops_pipeline.timeseries import lstm as tslstm
+from mlops_pipeline.timeseries.metrics import forecast_metrics, leaderboard, to_markdown
+from mlops_pipeline.timeseries.models import (
+    fit_ridge_ar,
+    persistence,
+    predict_ridge,
+    seasonal_naive,
+    seasonal_skip_reason,
+)
+from mlops_pipeline.timeseries.prep import Scaler, make_windows, split_bounds
+
+
+def test_persistence_and_seasonal_naive() -> None:
+    y = np.arange(20, dtype=float)
+    index = np.array([10, 15])
+    np.testing.assert_array_equal(persistence(y, index), [[9], [14]])
+    np.testing.assert_array_equal(persistence(y, index, horizon=2), [[9, 9], [14, 14]])
+    np.testing.assert_array_equal(seasonal_naive(y, index, period=7, horizon=2), [[3, 4], [8, 9]])
+    assert seasonal_skip_reason(365, history=200, horizon=1).startswith("history")
+    assert seasonal_skip_reason(7, history=200, horizon=1) is None
+
+
+def test_ridge_recovers_an_ar2_process() -> None:
+    rng = np.random.default_rng(0)
+    y = np.zeros(3000)
+    for t in range(2, len(y)):
+        y[t] = 0.6 * y[t - 1] - 0.3 * y[t - 2] + rng.normal(scale=0.1)
+    values, bounds = y[:, None], split_bounds(len(y))
+    train, val = (make_windows(values, bounds[p], seq_len=4) for p in ("train", "val"))
+    model, info = fit_ridge_ar(train, val, [1e-6, 1.0])
+    np.testing.assert_allclose(model.coef_.ravel(), [0, 0, -0.3, 0.6], atol=0.05)
+    residual = predict_ridge(model, val) - val.targets
+    assert np.sqrt(np.mean(residual**2)) == pytest.approx(0.1, abs=0.01)
+
+
+def test_lstm_beats_persistence_on_noisy_sine() -> None:
+    torch.set_flush_denormal(True)
+    torch.set_num_threads(2)
+    rng = np.random.default_rng(0)
+    t = np.arange(1500)
+    y = np.sin(2 * np.pi * t / 40) + rng.normal(scale=0.1, size=t.size)
+    bounds = split_bounds(len(y))
+    scaler = Scaler("minmax").fit(_frame(y[: bounds["train"][1]]))
+    values = scaler.transform(_frame(y)).to_numpy()
+    windows = {p: make_windows(values, bounds[p], seq_len=20) for p in bounds}
+    config = {"hidden_size": 16, "max_epochs": 25, "patience": 5, "lr": 5e-3}
+    model, info = tslstm.train_lstm(
+        windows["train"], windows["val"], config, seed=0, device=torch.device("cpu")
+    )
+    test = windows["test"]
+    forecast = scaler.inverse_column(tslstm.predict(model, test, torch.device("cpu")))
+    actual = y[test.target_index][:, None]
+    lstm_rmse = forecast_metrics(actual, forecast)["rmse"]
+    naive_rmse = forecast_metrics(actual, persistence(y, test.target_index))["rmse"]
+    assert lstm_rmse < 0.85 * naive_rmse, (lstm_rmse, naive_rmse)
+    assert 1 <= info["best_epoch"] <= info["epochs_run"]
+    assert info["history"][info["best_epoch"] - 1]["val_loss"] == info["best_val_mse_scaled"]
+
+
+def test_lstm_is_deterministic_for_a_seed() -> None:
+    values = np.sin(np.arange(200) / 5.0)[:, None].astype(np.float32)
+    train = make_windows(values, (0, 150), seq_len=8)
+    val = make_windows(values, (150, 200), seq_len=8)
+    config = {"hidden_size": 4, "max_epochs": 2}
+    runs = [tslstm.train_lstm(train, val, config, 3, torch.device("cpu"))[0] for _ in range(2)]
+    for a, b in zip(runs[0].state_dict().values(), runs[1].state_dict().values(), strict=True):
+        assert torch.equal(a, b)
+
+
+def test_residual_lstm_starts_near_persistence() -> None:
+    model = tslstm.LSTMForecaster(1, hidden_size=4, residual=True)
+    torch.nn.init.zeros_(model.head.weight)
+    torch.nn.init.zeros_(model.head.bias)
+    x = torch.rand(3, 5, 1)
+    torch.testing.assert_close(model(x), x[:, -1, :1])
+
+
+def test_metrics_guard_zeros_in_mape() -> None:
+    scores = forecast_metrics(np.array([0.0, 2.0, 4.0]), np.array([1.0, 3.0, 4.0]))
+    assert scores["mape"] == pytest.approx(25.0)  # zero actual left out: (50 % + 0 %) / 2
+    assert scores["mape_excluded_points"] == 1
+    assert scores["rmse"] == pytest.approx(np.sqrt(2 / 3))
+    assert scores["mae"] == pytest.approx(2 / 3)
+    assert forecast_metrics(np.zeros(2), np.ones(2))["mape"] is None
+
+
+def test_leaderboard_ranks_by_test_rmse() -> None:
+    board = leaderboard(
+        {
+            "persistence": {"test": {"rmse": 2.0, "mae": 1.5, "mape": 10.0}},
+            "lstm": {"test": {"rmse": 1.0, "mae": 0.8, "mape": 5.0}, "val": {"rmse": 1.1}},
+        }
+    )
+    assert board["model"].tolist() == ["lstm", "persistence"]
+    assert board.loc[0, "rmse_vs_persistence"] == 0.5
+    assert to_markdown(board).splitlines()[2].startswith("| 1 | lstm |")
+
+
+def _frame(y: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"y": y})
