@@ -54,7 +54,7 @@ def prepare(workdir: Path, limit: int | None) -> Path:
     reviews = pd.read_parquet(source)
     reviews = reviews[reviews["fold"].isin(["fit", "val", "test"])]
     if limit:
-        reviews = reviews.groupby("fold", group_keys=False).head(limit)
+        reviews = reviews.groupby("fold", group_keys=False).sample(n=limit, random_state=0)
     target = project / "data/02_intermediate/ingest/reviews.parquet"
     target.parent.mkdir(parents=True)
     reviews.reset_index(drop=True).to_parquet(target)
@@ -94,6 +94,7 @@ def run_plain(project: Path) -> dict:
     from mlops_pipeline.features import build_vectorizer
     from mlops_pipeline.models import ClassicalTextModel
     from mlops_pipeline.models.selection import select_on_val
+    from mlops_pipeline.pipelines.evaluate.nodes import speed_sample
     from mlops_pipeline.text import TextPreprocessor
 
     conf = {}
@@ -122,14 +123,8 @@ def run_plain(project: Path) -> dict:
     families = conf["train_classical"]["families"]
     test = folds["test"]
     ev = conf["evaluate"]
-    rng = np.random.default_rng(seed)
-    lat_texts = test["text"].iloc[
-        np.sort(rng.choice(len(test), ev["latency_reviews"], replace=False))
-    ]
-    rng = np.random.default_rng(seed + 1)
-    thr_texts = test["text"].iloc[
-        np.sort(rng.choice(len(test), ev["throughput_reviews"], replace=False))
-    ]
+    lat_texts = speed_sample(test["text"], ev["latency_reviews"], seed)
+    thr_texts = speed_sample(test["text"], ev["throughput_reviews"], seed + 1)
     cache: dict = {}
     out = {}
     for spec in MODELS:
@@ -142,8 +137,8 @@ def run_plain(project: Path) -> dict:
         ).fit_matrix(x_train, y_train)
         proba = model.predict_proba_prepared(test, cache=cache)[:, 1]
         out[model.model_id] = classification_metrics(test["label"].astype(int), proba)["accuracy"]
-        latency_ms(model, lat_texts.tolist())
-        throughput(model, thr_texts.tolist())
+        latency_ms(model, lat_texts)
+        throughput(model, thr_texts)
     return out
 
 

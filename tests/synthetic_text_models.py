@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +66,15 @@ def fitted_embedder(tokens: list[list[str]], dim: int = 8, seed: int = 0) -> Doc
 def trained_model(
     family: str = "logreg", features: str = "tfidf", params: dict | None = None, n: int = 80
 ) -> tuple[ClassicalTextModel, pd.DataFrame]:
-    """A model fitted on the fit + val rows of :func:`raw_reviews` (returned too)."""
+    """A model fitted on the fit + val rows of :func:`raw_reviews` (returned too; cached)."""
+    return _trained_model(family, features, tuple(sorted((params or {}).items())), n)
+
+
+@functools.lru_cache(maxsize=32)
+def _trained_model(
+    family: str, features: str, params: tuple, n: int
+) -> tuple[ClassicalTextModel, pd.DataFrame]:
+    params = dict(params)
     frame = raw_reviews(n)
     train = frame[frame["fold"] != "test"]
     tokens = tokens_of(train["text"].tolist())

@@ -124,10 +124,15 @@ def test_load_refuses_a_card_naming_code_outside_the_project(tmp_path):
 
 
 def test_discover_models_finds_nested_folders_and_skips_temporary_ones(tmp_path: Path):
+    text_card = json.dumps({"interface": "mlops_pipeline.models.classical:ClassicalTextModel"})
     for rel in ("train_classical/a", "train_lstm/b", "train_classical/.a.tmp-1"):
         (tmp_path / rel).mkdir(parents=True)
-        (tmp_path / rel / "model_card.json").write_text("{}")
+        (tmp_path / rel / "model_card.json").write_text(text_card)
     (tmp_path / "embeddings/word2vec").mkdir(parents=True)  # no card: not a model
+    (tmp_path / "timeseries/lstm").mkdir(parents=True)  # a card, but not a text model
+    (tmp_path / "timeseries/lstm/model_card.json").write_text(
+        '{"model_id": "ts", "family": "lstm"}'
+    )
     assert [p.name for p in discover_models(tmp_path)] == ["a", "b"]
     assert discover_models(tmp_path / "absent") == []
 

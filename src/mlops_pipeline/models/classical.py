@@ -39,6 +39,23 @@ PREPROCESS_FILE = "preprocess.json"
 REPRESENTATION_DIR = "representation"
 
 
+_PREPROCESSORS: dict[str, Any] = {}
+
+
+def shared_preprocessor(config: dict[str, Any]) -> Any:
+    """One ``TextPreprocessor`` per distinct config, shared by the models of a process.
+
+    It only holds its config and lazily loaded tokenizer resources, so sharing it saves loading
+    spaCy and the lemma tables once per model (evaluation loads many models).
+    """
+    from mlops_pipeline.text import TextPreprocessor
+
+    key = json.dumps(config, sort_keys=True)
+    if key not in _PREPROCESSORS:
+        _PREPROCESSORS[key] = TextPreprocessor(config)
+    return _PREPROCESSORS[key]
+
+
 class ClassicalTextModel(TextModel):
     """A linear classifier over a bundled BoW/TF-IDF vectorizer or document embedder.
 
@@ -84,9 +101,7 @@ class ClassicalTextModel(TextModel):
     @property
     def preprocessor(self) -> Any:
         if self._preprocessor is None:
-            from mlops_pipeline.text import TextPreprocessor
-
-            self._preprocessor = TextPreprocessor(self.preprocess_config)
+            self._preprocessor = shared_preprocessor(self.preprocess_config)
         return self._preprocessor
 
     # -- training --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ formats only. Later LSTM/BERT models appear here without changes to the evaluati
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 from pathlib import Path
 
@@ -19,14 +20,35 @@ logger = logging.getLogger(__name__)
 ALLOWED_PREFIX = "mlops_pipeline."
 
 
+def _declares_interface(card_path: Path) -> bool:
+    """True for the card of a text model (it names its ``interface`` class)."""
+    try:
+        card = json.loads(card_path.read_text())
+    except (OSError, ValueError) as exc:
+        logger.warning("skipping %s: unreadable model card (%s)", card_path.parent, exc)
+        return False
+    return isinstance(card, dict) and isinstance(card.get("interface"), str)
+
+
 def discover_models(root: str | Path) -> list[Path]:
-    """Model folders under ``root`` (any depth), sorted; an absent ``root`` gives ``[]``."""
+    """Text-model folders under ``root`` (any depth), sorted; an absent ``root`` gives ``[]``.
+
+    A text-model folder holds a ``model_card.json`` that names its ``interface``; other cards
+    (e.g. the time-series models under ``data/06_models/timeseries``) and temporary folders of
+    an interrupted save (names starting with ``.``) are skipped.
+    """
     root = Path(root)
     if not root.exists():
         return []
-    return sorted(
-        card.parent for card in root.rglob(CARD_FILE) if not card.parent.name.startswith(".")
-    )
+    found = []
+    for card in sorted(root.rglob(CARD_FILE)):
+        if any(part.startswith(".") for part in card.parent.relative_to(root).parts):
+            continue
+        if _declares_interface(card):
+            found.append(card.parent)
+        else:
+            logger.debug("skipping %s: not a text model (no interface in its card)", card.parent)
+    return found
 
 
 def interface_class(interface: str) -> type[TextModel]:

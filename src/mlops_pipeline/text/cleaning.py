@@ -19,8 +19,17 @@ _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)\S+", re.IGNORECASE)
 # Only stand-alone numbers: "1,000", "7.5", "10" go; "80s", "mp3", "b4" stay (they are words).
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
 # NFKC leaves typographic apostrophes alone; mapping them lets "didn’t" split like "didn't".
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
-                         "\u201c": '"', "\u201d": '"'})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "drop_punct": True,
     "keep_punct": ["!", "?"],
     "lemmatizer": "lookup",
-    # Context-free lookup errors that matter for sentiment, and contraction halves the table
-    # misses ("ca n't" -> "can not"); "'s" is is/has/possessive, so it is left alone.
+    # Context-free lookup errors that matter for sentiment ("worst" -> "wrong", "well" ->
+    # "good"), and contraction halves the table misses ("ca n't" -> "can not"); the table maps
+    # "'s" to "have", but it is mostly is/possessive, so it is left alone.
     "lemma_overrides": {
         "'s": "'s",
         "ca": "can",
@@ -51,6 +52,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "worse": "bad",
         "best": "good",
         "better": "good",
+        "well": "well",
     },
     "stemmer": "none",
     "n_process": 2,

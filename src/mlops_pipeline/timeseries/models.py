@@ -49,11 +49,12 @@ def flatten(windows: Windows) -> np.ndarray:
 
 def fit_ridge_ar(train: Windows, val: Windows, alphas: list[float]) -> tuple[Ridge, dict[str, Any]]:
     """Ridge regression on the lagged window inputs; ``alpha`` chosen by validation RMSE."""
-    x_train, x_val = flatten(train), flatten(val)
+    x_train = flatten(train)
     scores = {}
     for alpha in alphas:
         model = Ridge(alpha=float(alpha)).fit(x_train, train.targets)
-        scores[float(alpha)] = float(np.sqrt(np.mean((model.predict(x_val) - val.targets) ** 2)))
+        residual = predict_ridge(model, val) - val.targets  # both (n, horizon)
+        scores[float(alpha)] = float(np.sqrt(np.mean(residual**2)))
     best = min(scores, key=scores.get)
     logger.info("Ridge AR: alpha=%g chosen on validation (scaled RMSE %s)", best, scores)
     model = Ridge(alpha=best).fit(x_train, train.targets)

@@ -46,7 +46,7 @@ def prepare_test_rows(reviews: pd.DataFrame, preprocessed: pd.DataFrame) -> pd.D
     return rows.sort_values("review_id", kind="stable").reset_index(drop=True)
 
 
-def _speed_sample(texts: pd.Series, n: int, seed: int) -> list[str]:
+def speed_sample(texts: pd.Series, n: int, seed: int) -> list[str]:
     n = min(int(n), len(texts))
     idx = np.random.default_rng(seed).choice(len(texts), size=n, replace=False)
     return texts.iloc[np.sort(idx)].tolist()
@@ -69,8 +69,8 @@ def score_models(
         "evaluate: %d model folders found (%d from training indexes)", len(folders), indexed
     )
     y = test_rows["label"].to_numpy()
-    latency_texts = _speed_sample(test_rows["text"], params["latency_reviews"], seed)
-    throughput_texts = _speed_sample(test_rows["text"], params["throughput_reviews"], seed + 1)
+    latency_texts = speed_sample(test_rows["text"], params["latency_reviews"], seed)
+    throughput_texts = speed_sample(test_rows["text"], params["throughput_reviews"], seed + 1)
     cache: dict[str, Any] = {}
     predictions, metrics, timings = [], {}, {}
     details: dict[str, Any] = {"cards": {}, "roc": [], "pr": [], "confusion": [], "top": {}}

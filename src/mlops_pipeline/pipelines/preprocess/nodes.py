@@ -42,7 +42,8 @@ def preprocess_reviews(
             "review_id": reviews["review_id"].to_numpy(),
             "split": reviews["split"].to_numpy(),
             "fold": reviews["fold"].to_numpy(),
-            "label": reviews["label"].astype("Int8").to_numpy(),
+            # ``.array`` keeps the nullable Int8 (``to_numpy`` would turn it into float/NaN).
+            "label": reviews["label"].astype("Int8").array,
             "text_light": text_light,
             "tokens": tokens,
         }

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
 from matplotlib.figure import Figure
 
 from mlops_pipeline.timeseries import data as tsdata
@@ -121,8 +120,6 @@ def train_lstm(
     Returns the chosen weights, a model card, its val/test forecasts (original units), and its
     training history as plot data and as a figure. Test is scored for the chosen model only.
     """
-    torch.set_flush_denormal(True)  # denormal floats make CPU recurrences many times slower
-    torch.set_num_threads(int(params.get("num_threads", 2)))
     device = tslstm.select_device(params.get("device", "auto"))
     windows = _windows(scaled, window)
     inverse = Scaler.from_dict(scaler).inverse_column
@@ -132,7 +129,8 @@ def train_lstm(
     results = {}
     for name, overrides in candidates.items():
         config = {**tslstm.DEFAULTS, **shared, **(overrides or {})}
-        model, info = tslstm.train_lstm(windows["train"], windows["val"], config, seed, device)
+        with tslstm.cpu_threads(params.get("num_threads", 1)):
+            model, info = tslstm.train_lstm(windows["train"], windows["val"], config, seed, device)
         val = windows["val"]
         val_forecast = inverse(tslstm.predict(model, val, device))
         val_rmse = forecast_metrics(_actual(y, val), val_forecast)["rmse"]
