@@ -17,9 +17,14 @@ def curve_figure(
 ) -> Any:
     """One line per ``model_id`` (legend in ``order``, e.g. the leaderboard's)."""
     fig, ax = plt.subplots(figsize=(7, 6))
-    for model_id in order or sorted(points["model_id"].unique()):
+    colours = plt.get_cmap("tab10").colors
+    for i, model_id in enumerate(order or sorted(points["model_id"].unique())):
         part = points[points["model_id"] == model_id]
-        ax.plot(part[x], part[y], label=model_id, linewidth=1.2)
+        style = ("-", "--", ":")[i // len(colours) % 3]  # distinct beyond ten models
+        ax.plot(
+            part[x], part[y], label=model_id, linewidth=1.2, color=colours[i % len(colours)],
+            linestyle=style,
+        )  # fmt: skip
     if x == "fpr":
         ax.plot([0, 1], [0, 1], linestyle=":", color="grey", linewidth=0.8)
     ax.set_xlabel(x)
