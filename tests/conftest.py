@@ -39,8 +39,16 @@ def copy_project(dest: Path) -> Path:
         elif source.exists():
             shutil.copy2(source, dest / name)
     (dest / "conf" / "local").mkdir(parents=True, exist_ok=True)
-    for layer in ("01_raw", "02_intermediate", "03_primary", "04_feature", "05_model_input",
-                  "06_models", "07_model_output", "08_reporting"):
+    for layer in (
+        "01_raw",
+        "02_intermediate",
+        "03_primary",
+        "04_feature",
+        "05_model_input",
+        "06_models",
+        "07_model_output",
+        "08_reporting",
+    ):
         (dest / "data" / layer).mkdir(parents=True, exist_ok=True)
     write_archive(dest / "data" / "01_raw" / "aclImdb_v1.tar.gz")
     return dest

@@ -37,7 +37,13 @@ def build_files(
     """Return ``{member_name: bytes}`` of a complete synthetic release."""
     rng = random.Random(seed)
     files: dict[str, bytes] = {"aclImdb/README": b"synthetic aclImdb for tests\n"}
-    folders = [("train", "pos"), ("train", "neg"), ("test", "pos"), ("test", "neg"), ("train", "unsup")]
+    folders = [
+        ("train", "pos"),
+        ("train", "neg"),
+        ("test", "pos"),
+        ("test", "neg"),
+        ("train", "unsup"),
+    ]
     movie = 0
     for split, folder in folders:
         count = n_unsup if folder == "unsup" else n_per_class
@@ -46,7 +52,11 @@ def build_files(
             if i % reviews_per_movie == 0:
                 movie += 1
             urls.append(f"http://www.imdb.com/title/tt{movie:07d}/usercomments")
-            rating = 0 if folder == "unsup" else (rng.randint(7, 10) if folder == "pos" else rng.randint(1, 4))
+            rating = (
+                0
+                if folder == "unsup"
+                else (rng.randint(7, 10) if folder == "pos" else rng.randint(1, 4))
+            )
             text = "" if (split, folder, i) == ("train", "pos", 5) else _review(rng, folder, i)
             files[f"aclImdb/{split}/{folder}/{i}_{rating}.txt"] = text.encode("utf-8")
         files[f"aclImdb/{split}/urls_{folder}.txt"] = ("\n".join(urls) + "\n").encode()

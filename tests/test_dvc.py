@@ -36,7 +36,10 @@ def test_dvc_repro_twice_second_changes_nothing(project_copy: Path) -> None:
     # push / pull round-trip through a local remote: lose the output and the cache, pull it back
     reviews = project_copy / "data/02_intermediate/ingest/reviews.parquet"
     original = reviews.read_bytes()
-    _run(["dvc", "remote", "add", "-d", "--local", "storage", str(project_copy.parent / "remote")], project_copy)
+    _run(
+        ["dvc", "remote", "add", "-d", "--local", "storage", str(project_copy.parent / "remote")],
+        project_copy,
+    )
     _run(["dvc", "push"], project_copy)
     shutil.rmtree(project_copy / ".dvc" / "cache")
     reviews.unlink()

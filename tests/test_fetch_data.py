@@ -28,7 +28,9 @@ def http_dir(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     server.shutdown()
 
 
-def test_download_checks_md5_and_writes(http_dir: tuple[str, Path], imdb_archive: Path, tmp_path: Path) -> None:
+def test_download_checks_md5_and_writes(
+    http_dir: tuple[str, Path], imdb_archive: Path, tmp_path: Path
+) -> None:
     url, root = http_dir
     (root / "a.tar.gz").write_bytes(imdb_archive.read_bytes())
     dest = tmp_path / "raw" / "aclImdb_v1.tar.gz"
@@ -38,7 +40,9 @@ def test_download_checks_md5_and_writes(http_dir: tuple[str, Path], imdb_archive
     assert dest.read_bytes() == imdb_archive.read_bytes()
 
 
-def test_md5_mismatch_fails_and_leaves_nothing(http_dir: tuple[str, Path], imdb_archive: Path, tmp_path: Path) -> None:
+def test_md5_mismatch_fails_and_leaves_nothing(
+    http_dir: tuple[str, Path], imdb_archive: Path, tmp_path: Path
+) -> None:
     url, root = http_dir
     (root / "a.tar.gz").write_bytes(imdb_archive.read_bytes())
     dest_dir = tmp_path / "raw"
@@ -54,7 +58,9 @@ def test_unreachable_url_says_how_to_use_imdb_source(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_copy_from_imdb_source_and_skip_when_same(imdb_archive: Path, tmp_path: Path, caplog) -> None:
+def test_copy_from_imdb_source_and_skip_when_same(
+    imdb_archive: Path, tmp_path: Path, caplog
+) -> None:
     caplog.set_level(logging.INFO, logger="mlops_pipeline.fetch_data")
     dest = tmp_path / "raw" / "aclImdb_v1.tar.gz"
     fetch(dest, str(imdb_archive))

@@ -21,7 +21,9 @@ def test_reads_every_review_with_movie_ids(imdb_archive: Path, imdb_files: dict)
     assert (frame["text"] == "").sum() == 1
 
 
-def test_extracted_folder_reads_the_same(tmp_path: Path, imdb_files: dict, imdb_archive: Path) -> None:
+def test_extracted_folder_reads_the_same(
+    tmp_path: Path, imdb_files: dict, imdb_archive: Path
+) -> None:
     folder = write_folder(tmp_path / "extracted", imdb_files)
     from_dir = read_aclimdb(folder, show_progress=False).sort_values("member")
     from_tar = read_aclimdb(imdb_archive, show_progress=False).sort_values("member")
@@ -65,10 +67,15 @@ def test_unparseable_file_name_is_named(tmp_path: Path, imdb_files: dict) -> Non
 
 @pytest.mark.parametrize(
     ("old_prefix", "new_name"),
-    [("aclImdb/train/pos/0_", "aclImdb/train/pos/0_3.txt"), ("aclImdb/test/neg/0_", "aclImdb/test/neg/0_8.txt"),
-     ("aclImdb/train/unsup/0_", "aclImdb/train/unsup/0_5.txt")],
+    [
+        ("aclImdb/train/pos/0_", "aclImdb/train/pos/0_3.txt"),
+        ("aclImdb/test/neg/0_", "aclImdb/test/neg/0_8.txt"),
+        ("aclImdb/train/unsup/0_", "aclImdb/train/unsup/0_5.txt"),
+    ],
 )
-def test_rating_inconsistent_with_folder(tmp_path: Path, imdb_files: dict, old_prefix: str, new_name: str) -> None:
+def test_rating_inconsistent_with_folder(
+    tmp_path: Path, imdb_files: dict, old_prefix: str, new_name: str
+) -> None:
     files = dict(imdb_files)
     old = next(k for k in files if k.startswith(old_prefix))
     files[new_name] = files.pop(old)
@@ -89,9 +96,14 @@ def test_undecodable_bytes_are_replaced_and_counted(tmp_path: Path, imdb_files: 
 
 def test_count_mismatch_with_urls_file(tmp_path: Path, imdb_files: dict) -> None:
     files = dict(imdb_files)
-    last = max((k for k in files if k.startswith("aclImdb/train/neg/")), key=lambda k: int(k.split("/")[-1].split("_")[0]))
+    last = max(
+        (k for k in files if k.startswith("aclImdb/train/neg/")),
+        key=lambda k: int(k.split("/")[-1].split("_")[0]),
+    )
     del files[last]
-    with pytest.raises(ArchiveError, match="'aclImdb/train/neg/' holds .* 'aclImdb/train/urls_neg.txt' has"):
+    with pytest.raises(
+        ArchiveError, match="'aclImdb/train/neg/' holds .* 'aclImdb/train/urls_neg.txt' has"
+    ):
         read_aclimdb(write_archive(tmp_path / "a.tar.gz", files), show_progress=False)
 
 

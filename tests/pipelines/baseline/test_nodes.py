@@ -21,7 +21,9 @@ PARAMS = {
 
 @pytest.fixture
 def folds(imdb_archive: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    table, _ = build_reviews_table(read_aclimdb(imdb_archive, show_progress=False), {"val_share": 0.25}, 0)
+    table, _ = build_reviews_table(
+        read_aclimdb(imdb_archive, show_progress=False), {"val_share": 0.25}, 0
+    )
     return nodes.split_folds(nodes.minimal_clean(table))
 
 
@@ -43,7 +45,12 @@ def test_selection_picks_the_val_best_c(folds) -> None:
 
 def test_selection_never_receives_test() -> None:
     # by construction: the selection node's inputs are fit and val only
-    assert list(inspect.signature(nodes.select_c_on_val).parameters) == ["fit", "val", "params", "seed"]
+    assert list(inspect.signature(nodes.select_c_on_val).parameters) == [
+        "fit",
+        "val",
+        "params",
+        "seed",
+    ]
 
 
 def test_refit_uses_fit_plus_val_and_scores_test_once(folds) -> None:
