@@ -10,12 +10,13 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 IMDB_ARCHIVE := data/01_raw/aclImdb_v1.tar.gz
 
-.PHONY: install run data test lint format clean help
+.PHONY: install run data plots test lint format clean help
 
 help:
 	@echo "make run   - install, fetch the IMDb archive (IMDB_SOURCE=...), dvc repro"
 	@echo "make test  - install, ruff, pytest"
 	@echo "make data  - put the archive at $(IMDB_ARCHIVE) and 'dvc add' it"
+	@echo "make plots - dvc plots show, rendered with vega inlined (works offline)"
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,15 @@ data: $(STAMP)
 
 run: data
 	$(BIN)/dvc repro
+
+# `dvc plots show` with vega inlined from the npm registry: DVC's default page loads it from a
+# CDN and renders blank offline. The template is built once (needs npm) under .dvc/tmp/.
+PLOTS_TEMPLATE := .dvc/tmp/offline_plots.html
+$(PLOTS_TEMPLATE): | $(STAMP)
+	$(BIN)/python -m mlops_pipeline.offline_plots $@
+
+plots: $(STAMP) $(PLOTS_TEMPLATE)
+	$(BIN)/dvc plots show --html-template $(PLOTS_TEMPLATE) -o dvc_plots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
