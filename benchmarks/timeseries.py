@@ -60,12 +60,20 @@ def deep_merge(base: dict, extra: dict) -> dict:
 
 def run_once(params: dict[str, Any], seed: int) -> tuple[dict, dict, dict, float]:
     """One in-memory run of the pipeline; returns metrics, repair report, LSTM card, seconds."""
-    from kedro.io import DataCatalog
+    from kedro.io import DataCatalog, MemoryDataset
     from kedro.runner import SequentialRunner
 
     from mlops_pipeline.pipelines.timeseries import create_pipeline
 
+    class _KeptDataset(MemoryDataset):
+        """The runner releases intermediate memory datasets; keep the results to read them."""
+
+        def _release(self) -> None:
+            pass
+
     catalog = DataCatalog()
+    for name in ("ts_metrics", "ts_repair_report", "ts_lstm_card"):
+        catalog[name] = _KeptDataset()
     catalog["params:common.seed"] = seed
     for key, value in params.items():
         catalog[f"params:timeseries.{key}"] = value
