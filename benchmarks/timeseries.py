@@ -72,21 +72,17 @@ def run_once(params: dict[str, Any], seed: int) -> tuple[dict, dict, dict, float
             pass
 
     catalog = DataCatalog()
-    for name in ("ts_metrics", "ts_repair_report", "ts_lstm_card"):
-        catalog[name] = _KeptDataset()
     catalog["params:common.seed"] = seed
     for key, value in params.items():
         catalog[f"params:timeseries.{key}"] = value
+    kept = ("ts_metrics", "ts_repair_report", "ts_lstm_card")
+    for name in kept:
+        catalog[name] = _KeptDataset()
     started = time.perf_counter()
-    pipeline = create_pipeline()
-    SequentialRunner().run(pipeline, catalog)
+    SequentialRunner().run(create_pipeline(), catalog)
     seconds = time.perf_counter() - started
-    return (
-        catalog["ts_metrics"].load(),
-        catalog["ts_repair_report"].load(),
-        catalog["ts_lstm_card"].load(),
-        seconds,
-    )
+    metrics, report, card = (catalog[name].load() for name in kept)
+    return metrics, report, card, seconds
 
 
 def summary(values: list[float]) -> str:
