@@ -71,6 +71,8 @@ def run_once(params: dict[str, Any], seed: int) -> tuple[dict, dict, dict, float
         def _release(self) -> None:
             pass
 
+    for name in ("kedro", "mlops_pipeline"):  # the numbers below are the output
+        logging.getLogger(name).setLevel(logging.WARNING)
     catalog = DataCatalog()
     catalog["params:common.seed"] = seed
     for key, value in params.items():

@@ -181,3 +181,17 @@ def test_pipeline_runs_on_the_embedded_default(
     assert metrics["data"]["target_filled"] == 59  # the co2 record's missing weeks
     assert metrics["seq_len"] == 12  # ACF of a trending series never drops: max_seq_len
     assert metrics["test"]["lstm"]["rmse"] > 0
+
+
+def test_catalog_entries_have_a_layer_and_stay_in_timeseries_folders() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parents[3]
+    catalog = yaml.safe_load((root / "conf/base/catalog_timeseries.yml").read_text())
+    entries = {k: v for k, v in catalog.items() if not k.startswith("_")}
+    pipeline_datasets = {d for n in create_pipeline().nodes for d in n.outputs}
+    assert set(entries) <= pipeline_datasets
+    for name, entry in entries.items():
+        assert entry["metadata"]["kedro-viz"]["layer"], name
+        parts = Path(entry["filepath"]).parts
+        assert parts[0] == "data" and parts[2] == "timeseries", name
