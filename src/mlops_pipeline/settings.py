@@ -2,8 +2,14 @@
 
 from kedro.config import OmegaConfigLoader
 
+from mlops_pipeline.hooks import NodeTimingHook
+
+# `conf/local` (git-ignored) merges into interactive runs only; DVC stages run with
+# `--env base` so every setting that shapes a result is in a file DVC tracks.
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
 }
+
+HOOKS = (NodeTimingHook(),)
