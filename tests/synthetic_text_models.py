@@ -10,11 +10,11 @@ import pandas as pd
 
 from mlops_pipeline.embeddings import DocumentEmbedder
 from mlops_pipeline.features import build_vectorizer
-from mlops_pipeline.models import ClassicalTextModel
+from mlops_pipeline.models.classical import ClassicalTextModel
 from mlops_pipeline.text import TextPreprocessor
 
 # Fast preprocessor (no lemma table); everything else as the project defaults.
-PREPROCESS = {"lemmatizer": "none", "n_process": 1, "show_progress": False}
+PREPROCESS = {"lemmatizer": "none"}
 POSITIVE = ["great", "excellent", "wonderful", "brilliant", "loved", "superb"]
 NEGATIVE = ["awful", "worst", "boring", "terrible", "waste", "dull"]
 FILLER = ["the", "movie", "film", "plot", "actor", "story", "a", "was", "and", "of", "this"]

@@ -1,6 +1,6 @@
 """Evaluation library: metrics, curve data, latency/throughput, PNG plots, the leaderboard."""
 
-from .leaderboard import LEADERBOARD_COLUMNS, build_leaderboard, to_markdown
+from .leaderboard import LEADERBOARD_COLUMNS, build_leaderboard
 from .metrics import METRIC_KEYS, classification_metrics, confusion_rows, pr_points, roc_points
 from .speed import latency_ms, throughput
 
@@ -14,5 +14,4 @@ __all__ = [
     "pr_points",
     "roc_points",
     "throughput",
-    "to_markdown",
 ]

@@ -1,4 +1,8 @@
-"""The leaderboard: one row per model, sorted by test accuracy (CSV + Markdown)."""
+"""The leaderboard: one row per model, sorted by test accuracy (CSV + Markdown).
+
+It is a report, not a selection rule: the champion is the model with the best
+``val_accuracy`` (its card's ``val_metrics``), never the top row of this test-sorted table.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ LEADERBOARD_COLUMNS = (
     "accuracy",
     "f1",
     "roc_auc",
+    "test_rows",
+    "val_accuracy",
     "train_rows",
     "device",
     "train_seconds",
@@ -42,6 +48,8 @@ def build_leaderboard(
                 "accuracy": m.get("accuracy"),
                 "f1": m.get("f1"),
                 "roc_auc": m.get("roc_auc"),
+                "test_rows": m.get("rows"),
+                "val_accuracy": (card.get("val_metrics") or {}).get("accuracy"),
                 "train_rows": card.get("train_rows"),
                 "device": card.get("device"),
                 "train_seconds": card.get("train_seconds"),
@@ -56,25 +64,3 @@ def build_leaderboard(
     ).reset_index(drop=True)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
-
-
-_SCORES = {"accuracy", "f1", "roc_auc"}
-
-
-def to_markdown(frame: pd.DataFrame, title: str = "Leaderboard (test fold)") -> str:
-    """A GitHub-flavoured Markdown table (no extra dependency)."""
-
-    def cell(column: str, value: Any) -> str:
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            return ""
-        if isinstance(value, float):
-            return f"{value:.4f}" if column in _SCORES else f"{value:,.2f}"
-        return str(value)
-
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = [
-        "| " + " | ".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + " |"
-        for row in frame.itertuples(index=False)
-    ]
-    return "\n".join([f"# {title}", "", header, rule, *body, ""])

@@ -1,4 +1,4 @@
-"""The model interface every text model implements (classical now; LSTM and BERT later).
+"""The model interface every text model implements (classical, LSTM; BERT later).
 
 A model answers ``predict_proba(texts)`` on RAW review text: its preprocessing and its
 vectorizer are bundled inside, so serving never needs the pipeline's intermediate files.
@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,6 +53,9 @@ class ModelCard:
     data_hash: str = ""
     params_hash: str = ""
     interface: str = ""  # "module:Class" that reads the folder (allow-listed at load time)
+    # The model trained on `fit` (before any refit) scored on `val`: {accuracy, roc_auc, rows}.
+    # The champion is the model with the best val_metrics["accuracy"] (never chosen on test).
+    val_metrics: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,29 +112,6 @@ def write_card(directory: str | Path, card: ModelCard) -> ModelCard:
 
 def read_card(directory: str | Path) -> ModelCard:
     return ModelCard.from_dict(json.loads((Path(directory) / CARD_FILE).read_text()))
-
-
-@contextmanager
-def atomic_directory(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary sibling folder; on success it replaces ``target`` in one rename.
-
-    A save that fails half-way leaves the previous model folder intact.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
-        yield tmp
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 class TextModel(ABC):

@@ -11,9 +11,10 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
-from .base import CARD_FILE, TextModel, read_card
+from .base import CARD_FILE, ModelCard, TextModel, read_card
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +67,23 @@ def load_model(directory: str | Path) -> TextModel:
     """Load the model in ``directory`` through the class its card names."""
     card = read_card(directory)
     return interface_class(card.interface).load(directory)
+
+
+@dataclass(frozen=True)
+class ModelHandle:
+    """A model folder, not yet loaded: what a models dataset hands to a node.
+
+    Reading the card is cheap (champion choice, reports); :meth:`load` reads the weights
+    through the allow-listed :func:`load_model` only when the node needs predictions.
+    """
+
+    model_id: str
+    folder: Path
+
+    def card(self) -> ModelCard:
+        """The folder's ``model_card.json``."""
+        return read_card(self.folder)
+
+    def load(self) -> TextModel:
+        """The model itself (safe formats only)."""
+        return load_model(self.folder)

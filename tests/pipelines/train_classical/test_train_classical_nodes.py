@@ -11,14 +11,18 @@ import pytest
 import scipy.sparse as sp
 from synthetic_text_models import PREPROCESS, fitted_vectorizer, raw_reviews, tokens_of
 
-from mlops_pipeline.models import load_model, make_estimator
-from mlops_pipeline.models.kedro_dataset import TextModelsDataset
-from mlops_pipeline.models.selection import select_on_val
+from kedro.io import DatasetError
+
+from mlops_pipeline.datasets import TextModelsDataset
+from mlops_pipeline.models import load_model
+from mlops_pipeline.models.classical import make_estimator, select_on_val
 from mlops_pipeline.pipelines.train_classical import create_pipeline
 from mlops_pipeline.pipelines.train_classical.nodes import (
     collect_models,
     combinations,
+    headline_metrics,
     train_representation,
+    val_predictions,
 )
 
 PARAMS = {
@@ -48,6 +52,10 @@ def _cached_features(kind: str = "tfidf"):
     rows = frame[["review_id", "fold", "label"]].copy()
     rows["row"] = rows.groupby("fold").cumcount()
     return frame, vectorizer, mats, rows
+
+
+def _heads(models: dict) -> dict:
+    return {mid: (m.head.coef.tolist(), m.head.intercept) for mid, m in models.items()}
 
 
 def test_selection_picks_the_val_best_grid_point():
@@ -116,26 +124,59 @@ def test_combinations_come_from_the_parameter_list():
         combinations({"models": [{"family": "xgb", "features": "bow"}]}, "bow")
 
 
-def test_collect_merges_reports_into_metrics_and_timings(tmp_path):
+def test_collect_headline_metrics_and_val_predictions():
     _, vectorizer, mats, rows = _cached_features()
     models, report = train_representation(
         mats["fit"], mats["val"], rows, vectorizer, PREPROCESS, PARAMS, 0, "tfidf"
     )
-    all_models, metrics, timings = collect_models(models, report, {}, {})
-    assert sorted(all_models) == sorted(metrics) == sorted(timings)
-    assert set(metrics["logreg__tfidf"]) == {"val_accuracy", "val_roc_auc", "train_rows", "best"}
-    assert "seconds" not in str(metrics)  # timings live in timings.json only
+    all_models, details, reports = collect_models(models, report, {}, {})
+    assert sorted(all_models) == sorted(details) == ["logreg__tfidf", "nbsvm__tfidf"]
+    metrics = headline_metrics(reports)
+    assert set(metrics["logreg__tfidf"]) == {"val_accuracy", "val_roc_auc"}
+    assert "seconds" not in str(metrics)  # wall times live in node_timings.json only
+    preds = val_predictions(reports)
+    val_ids = rows.loc[rows["fold"] == "val"].sort_values("row")["review_id"].tolist()
+    assert list(preds.columns) == ["review_id", "model_id", "proba"]
+    assert preds.loc[preds["model_id"] == "logreg__tfidf", "review_id"].tolist() == val_ids
+    # the card's val_metrics is the score of these predictions (model trained on fit only)
+    card = all_models["logreg__tfidf"].card
+    labels = rows.set_index("review_id").loc[val_ids, "label"].to_numpy()
+    proba = preds.loc[preds["model_id"] == "logreg__tfidf", "proba"].to_numpy()
+    assert card.val_metrics["accuracy"] == pytest.approx(
+        ((proba >= 0.5) == labels).mean(), abs=1e-5
+    )
+    assert card.val_metrics["rows"] == len(val_ids)
 
 
-def test_models_dataset_removes_stale_folders_and_loads_empty_when_absent(tmp_path):
+def test_poisoned_test_rows_change_nothing():
+    """Test labels sit in the rows table the node receives: flipping them changes nothing."""
+    _, vectorizer, mats, rows = _cached_features()
+    clean_models, clean_report = train_representation(
+        mats["fit"], mats["val"], rows, vectorizer, PREPROCESS, PARAMS, 0, "tfidf"
+    )
+    poisoned = rows.copy()
+    test = poisoned["fold"] == "test"
+    assert test.any()
+    poisoned.loc[test, "label"] = 1 - poisoned.loc[test, "label"]
+    dirty_models, dirty_report = train_representation(
+        mats["fit"], mats["val"], poisoned, vectorizer, PREPROCESS, PARAMS, 0, "tfidf"
+    )
+    assert _heads(dirty_models) == _heads(clean_models)
+    for mid in clean_report:
+        assert dirty_report[mid]["best_params"] == clean_report[mid]["best_params"]
+        assert dirty_report[mid]["candidates"] == clean_report[mid]["candidates"]
+
+
+def test_models_dataset_removes_stale_folders_and_fails_when_absent(tmp_path):
     _, vectorizer, mats, rows = _cached_features()
     models, _ = train_representation(
         mats["fit"], mats["val"], rows, vectorizer, PREPROCESS, PARAMS, 0, "tfidf"
     )
-    assert TextModelsDataset(str(tmp_path / "absent")).load() == {}
+    with pytest.raises(DatasetError, match="no model folder"):
+        TextModelsDataset(str(tmp_path / "absent")).load()
     dataset = TextModelsDataset(str(tmp_path / "m"))
     dataset.save(models)
     assert sorted(dataset.load()) == ["logreg__tfidf", "nbsvm__tfidf"]
     dataset.save({"logreg__tfidf": models["logreg__tfidf"]})
     assert sorted(dataset.load()) == ["logreg__tfidf"]
-    assert isinstance(pd.read_json(tmp_path / "m" / "index.json", typ="series"), pd.Series)
+    assert pd.read_json(tmp_path / "m" / "index.json", typ="series")["models"] == ["logreg__tfidf"]

@@ -1,16 +1,16 @@
-"""Nodes of ``evaluate``.
+"""Nodes of ``evaluate``: every trained model scored ONCE on the ``test`` fold.
 
-Every model folder under ``evaluate.models_root`` that follows the model interface (a
-``model_card.json`` naming an allow-listed class) is loaded and scored ONCE on the ``test``
-fold. Probabilities come from ``predict_proba_prepared`` (classical models reuse the
-preprocess tokens; a test proves this equals the raw-text path); latency and throughput are
-always measured from raw text.
+Models arrive through the catalog: each training pipeline's ``<pipeline>_models`` entry loads
+as ``{model_id: ModelHandle}`` (lazy), and the nodes below take them as ``*model_sets``.
+Probabilities come from ``predict_proba_prepared`` (classical models reuse the preprocess
+tokens; a test proves this equals the raw-text path); latency and throughput are always
+measured from raw text.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -25,12 +25,28 @@ from mlops_pipeline.evaluation import (
     pr_points,
     roc_points,
     throughput,
-    to_markdown,
 )
 from mlops_pipeline.evaluation.plots import confusion_figure, curve_figure
-from mlops_pipeline.models import discover_models, load_model
+from mlops_pipeline.models.discovery import ModelHandle
 
 logger = logging.getLogger(__name__)
+
+HEADLINE_KEYS = ("accuracy", "f1", "roc_auc")
+
+
+def merge_model_sets(*model_sets: Mapping[str, ModelHandle]) -> dict[str, ModelHandle]:
+    """One ``{model_id: handle}`` over every training pipeline; a model id may appear once."""
+    merged: dict[str, ModelHandle] = {}
+    for handles in model_sets:
+        for model_id, handle in handles.items():
+            if model_id in merged:
+                raise ValueError(
+                    f"evaluate: model_id {model_id!r} is produced by two training pipelines "
+                    f"({merged[model_id].folder} and {handle.folder}); rename one"
+                )
+            merged[model_id] = handle
+    logger.info("evaluate: %d models from %d training pipelines", len(merged), len(model_sets))
+    return dict(sorted(merged.items()))
 
 
 def prepare_test_rows(reviews: pd.DataFrame, preprocessed: pd.DataFrame) -> pd.DataFrame:
@@ -40,128 +56,130 @@ def prepare_test_rows(reviews: pd.DataFrame, preprocessed: pd.DataFrame) -> pd.D
     prepared = preprocessed.loc[preprocessed["fold"] == "test", cols]
     rows = raw.merge(prepared, on="review_id", how="left", validate="one_to_one")
     if "tokens" in rows and rows["tokens"].isna().any():
-        raise ValueError("evaluate: some test reviews have no preprocess tokens")
+        raise ValueError("evaluate: some test reviews have no preprocess tokens; rerun preprocess")
     rows["label"] = rows["label"].astype(int)
     logger.info("evaluate: %d test reviews", len(rows))
     return rows.sort_values("review_id", kind="stable").reset_index(drop=True)
 
 
+def predict_test(
+    test_rows: pd.DataFrame, models: Mapping[str, ModelHandle]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Each model's P(positive) on the test rows (``review_id, model_id, proba``) and cards."""
+    cache: dict[str, Any] = {}  # classical models sharing a representation share its matrix
+    frames, cards = [], {}
+    for model_id, handle in tqdm(models.items(), desc="evaluate: predict", unit="model"):
+        model = handle.load()
+        proba = model.predict_proba_prepared(test_rows, cache=cache)[:, 1]
+        frames.append(
+            pd.DataFrame(
+                {"review_id": test_rows["review_id"], "model_id": model_id, "proba": proba}
+            )
+        )
+        cards[model_id] = model.card.to_dict()
+    return pd.concat(frames, ignore_index=True), cards
+
+
+def _by_model(predictions: pd.DataFrame, test_rows: pd.DataFrame):
+    labels = test_rows.set_index("review_id")["label"]
+    for model_id, part in predictions.groupby("model_id", sort=True):
+        yield model_id, labels.loc[part["review_id"]].to_numpy(), part["proba"].to_numpy()
+
+
+def score_predictions(predictions: pd.DataFrame, test_rows: pd.DataFrame) -> dict[str, Any]:
+    """Every classification metric and the confusion counts per model (``scores.json``)."""
+    scores = {}
+    for model_id, y, proba in _by_model(predictions, test_rows):
+        scores[model_id] = classification_metrics(y, proba)
+        logger.info("evaluate %s: test accuracy %.4f", model_id, scores[model_id]["accuracy"])
+    return scores
+
+
+def headline_metrics(scores: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """``metrics.json``: accuracy, F1 and ROC-AUC per model (stable keys for ``dvc exp show``)."""
+    return {mid: {k: s[k] for k in HEADLINE_KEYS} for mid, s in sorted(scores.items())}
+
+
 def speed_sample(texts: pd.Series, n: int, seed: int) -> list[str]:
+    """A seeded sample of ``n`` raw texts, in their original order."""
     n = min(int(n), len(texts))
     idx = np.random.default_rng(seed).choice(len(texts), size=n, replace=False)
     return texts.iloc[np.sort(idx)].tolist()
 
 
-def score_models(
-    test_rows: pd.DataFrame, params: dict[str, Any], seed: int, *training_indexes: dict[str, str]
-) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Score every discovered model on ``test_rows``.
-
-    ``training_indexes`` (``{model_id: folder}`` of each training pipeline) only order this
-    node after training; the models scored are those found under ``params["models_root"]``.
-
-    Returns predictions (``review_id, model_id, proba``), ``metrics.json``, ``timings.json`` and
-    the details the reports need (cards, curves, confusion rows, top features).
-    """
-    folders = discover_models(params["models_root"])
-    indexed = sum(len(index) for index in training_indexes)
-    logger.info(
-        "evaluate: %d model folders found (%d from training indexes)", len(folders), indexed
-    )
-    y = test_rows["label"].to_numpy()
+def measure_speed(
+    test_rows: pd.DataFrame, models: Mapping[str, ModelHandle], params: dict[str, Any], seed: int
+) -> dict[str, Any]:
+    """Latency (batch of one) and throughput (one large batch) from RAW text, per model."""
     latency_texts = speed_sample(test_rows["text"], params["latency_reviews"], seed)
     throughput_texts = speed_sample(test_rows["text"], params["throughput_reviews"], seed + 1)
-    cache: dict[str, Any] = {}
-    predictions, metrics, timings = [], {}, {}
-    details: dict[str, Any] = {"cards": {}, "roc": [], "pr": [], "confusion": [], "top": {}}
-    for folder in tqdm(folders, desc="evaluate", unit="model"):
-        model = load_model(folder)
-        card = model.card.to_dict()
-        model_id = card["model_id"]
-        if model_id in metrics:
-            raise ValueError(f"evaluate: two model folders share model_id {model_id!r}")
-        start = time.perf_counter()
-        proba = model.predict_proba_prepared(test_rows, cache=cache)[:, 1]
-        score_seconds = time.perf_counter() - start
-        m = classification_metrics(y, proba)
-        m.update(train_rows=int(card["train_rows"]), size_bytes=int(card["size_bytes"]))
-        metrics[model_id] = m
+    timings = {}
+    for model_id, handle in tqdm(models.items(), desc="evaluate: speed", unit="model"):
+        model = handle.load()
         timings[model_id] = {
-            "train_seconds": card["train_seconds"],
-            "test_score_seconds": round(score_seconds, 3),
+            "train_seconds": model.card.train_seconds,
             **latency_ms(model, latency_texts),
             **throughput(model, throughput_texts),
         }
-        predictions.append(
-            pd.DataFrame(
-                {"review_id": test_rows["review_id"], "model_id": model_id, "proba": proba}
-            )
-        )
-        details["cards"][model_id] = {**card, "folder": str(folder)}
-        details["roc"].append(roc_points(model_id, y, proba, params["curve_points"]))
-        details["pr"].append(pr_points(model_id, y, proba, params["curve_points"]))
-        details["confusion"].extend(confusion_rows(model_id, m))
-        top = model.top_features(params["top_features"])
-        if top is not None:
-            details["top"][model_id] = top
         logger.info(
-            "evaluate %s: test accuracy %.4f, AUC %.4f, latency %.2f ms, %.0f reviews/s",
+            "evaluate %s: latency %.2f ms, %.0f reviews/s",
             model_id,
-            m["accuracy"],
-            m["roc_auc"] or float("nan"),
             timings[model_id]["latency_ms_median"],
             timings[model_id]["throughput_reviews_per_s"],
         )
-    if not folders:
-        logger.warning("evaluate: no model folder under %s", params["models_root"])
-    columns = ["review_id", "model_id", "proba"]
-    frame = (
-        pd.concat(predictions, ignore_index=True) if predictions else pd.DataFrame(columns=columns)
-    )
-    return frame, dict(sorted(metrics.items())), dict(sorted(timings.items())), details
+    return timings
 
 
-def build_reports(
-    metrics: dict[str, Any], timings: dict[str, Any], details: dict[str, Any]
-) -> tuple[list, list, list, pd.DataFrame, str, dict[str, Any], dict[str, Any]]:
-    """DVC plot data (ROC, PR, confusion), the leaderboard (CSV + Markdown), top features, PNGs."""
-    board = build_leaderboard(metrics, timings, details["cards"])
-    order = board["model_id"].tolist()
-    roc = (
-        pd.concat(details["roc"], ignore_index=True)
-        if details["roc"]
-        else pd.DataFrame(columns=["model_id", "fpr", "tpr"])
-    )
-    pr = (
-        pd.concat(details["pr"], ignore_index=True)
-        if details["pr"]
-        else pd.DataFrame(columns=["model_id", "recall", "precision"])
-    )
-    confusion = pd.DataFrame(
-        details["confusion"], columns=["model_id", "actual", "predicted", "count"]
-    )
-    figures = {}
-    if order:
-        figures = {
-            "roc.png": curve_figure(roc, "fpr", "tpr", "ROC (test)", order),
-            "precision_recall.png": curve_figure(
-                pr, "recall", "precision", "Precision-recall (test)", order
-            ),
-            "confusion.png": confusion_figure(confusion, order),
-        }
-    for model_id, top in details["top"].items():
-        logger.info(
-            "evaluate %s top features: + %s | - %s",
-            model_id,
-            ", ".join(f["feature"] for f in top["positive"][:5]),
-            ", ".join(f["feature"] for f in top["negative"][:5]),
-        )
+def curve_data(
+    predictions: pd.DataFrame, test_rows: pd.DataFrame, scores: Mapping[str, Any],
+    params: dict[str, Any],
+) -> tuple[list, list, list]:  # fmt: skip
+    """DVC plot data: ROC and precision-recall points, confusion counts (one list per kind)."""
+    roc, pr, confusion = [], [], []
+    for model_id, y, proba in _by_model(predictions, test_rows):
+        roc.append(roc_points(model_id, y, proba, params["curve_points"]))
+        pr.append(pr_points(model_id, y, proba, params["curve_points"]))
+        confusion.extend(confusion_rows(model_id, scores[model_id]))
     return (
-        roc.to_dict("records"),
-        pr.to_dict("records"),
-        confusion.to_dict("records"),
-        board,
-        to_markdown(board),
-        dict(sorted(details["top"].items())),
-        figures,
+        pd.concat(roc, ignore_index=True).to_dict("records"),
+        pd.concat(pr, ignore_index=True).to_dict("records"),
+        confusion,
     )
+
+
+def leaderboard(
+    scores: Mapping[str, Any], timings: Mapping[str, Any], cards: Mapping[str, Any]
+) -> tuple[pd.DataFrame, str]:
+    """The leaderboard as CSV rows and Markdown (``DataFrame.to_markdown``)."""
+    board = build_leaderboard(scores, timings, cards)
+    markdown = "# Leaderboard (test fold)\n\n" + board.to_markdown(index=False, floatfmt=".4f")
+    return board, markdown + "\n"
+
+
+def figures(roc: list, pr: list, confusion: list, board: pd.DataFrame) -> dict[str, Any]:
+    """PNG figures (ROC, precision-recall, confusion) in leaderboard order."""
+    order = board["model_id"].tolist()
+    roc_frame, pr_frame = pd.DataFrame(roc), pd.DataFrame(pr)
+    return {
+        "roc.png": curve_figure(roc_frame, "fpr", "tpr", "ROC (test)", order),
+        "precision_recall.png": curve_figure(
+            pr_frame, "recall", "precision", "Precision-recall (test)", order
+        ),
+        "confusion.png": confusion_figure(pd.DataFrame(confusion), order),
+    }
+
+
+def top_features(models: Mapping[str, ModelHandle], params: dict[str, Any]) -> dict[str, Any]:
+    """The most positive/negative features of every model that has them (linear n-gram)."""
+    top = {}
+    for model_id, handle in models.items():
+        found = handle.load().top_features(params["top_features"])
+        if found is not None:
+            top[model_id] = found
+            logger.info(
+                "evaluate %s top features: + %s | - %s",
+                model_id,
+                ", ".join(f["feature"] for f in found["positive"][:5]),
+                ", ".join(f["feature"] for f in found["negative"][:5]),
+            )
+    return top

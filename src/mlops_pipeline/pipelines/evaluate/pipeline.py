@@ -1,37 +1,36 @@
-"""Pipeline ``evaluate``.
+"""Pipeline ``evaluate``: every trained model scored once on ``test``.
 
-Models are discovered on disk (no registry). To run after training inside a composite run
-(``kedro run --pipelines imdb``), the scoring node also takes ``<name>_models`` of every
-training pipeline package ``train_*`` of this project: by convention each training pipeline
-saves its models through a :class:`mlops_pipeline.models.kedro_dataset.TextModelsDataset`
-named ``<name>_models`` (an absent folder loads as ``{}``). New training pipelines that follow
-the convention are picked up without editing this file.
+Models arrive through the catalog. To add a training pipeline's models (the recipe in
+docs/models.md): give it a ``<pipeline>_models`` entry of type
+:class:`mlops_pipeline.datasets.TextModelsDataset`, add that name to :data:`MODEL_INPUTS`, and
+add its model folder to the ``evaluate`` stage's deps in ``dvc.yaml``.
 """
 
 from __future__ import annotations
 
-import pkgutil
-
 from kedro.pipeline import Pipeline, node
 
-from .nodes import build_reports, prepare_test_rows, score_models
+from .nodes import (
+    curve_data,
+    figures,
+    headline_metrics,
+    leaderboard,
+    measure_speed,
+    merge_model_sets,
+    predict_test,
+    prepare_test_rows,
+    score_predictions,
+    top_features,
+)
 
-
-def training_indexes() -> list[str]:
-    """``<name>_models`` for every ``train_*`` pipeline package of this project."""
-    from mlops_pipeline import pipelines
-
-    names = sorted(
-        m.name
-        for m in pkgutil.iter_modules(pipelines.__path__)
-        if m.ispkg and m.name.startswith("train_")
-    )
-    return [f"{name}_models" for name in names]
+#: The models dataset of every training pipeline that evaluate scores.
+MODEL_INPUTS = ["train_classical_models"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
+            node(merge_model_sets, MODEL_INPUTS, "evaluate_models", name="evaluate_merge_models"),
             node(
                 prepare_test_rows,
                 ["reviews", "reviews_preprocessed"],
@@ -39,34 +38,63 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="evaluate_prepare_test_rows",
             ),
             node(
-                score_models,
-                [
-                    "evaluate_test_rows",
-                    "params:evaluate",
-                    "params:common.seed",
-                    *training_indexes(),
-                ],
-                [
-                    "evaluate_predictions",
-                    "evaluate_metrics",
-                    "evaluate_timings",
-                    "evaluate_details",
-                ],
-                name="evaluate_score_models",
+                predict_test,
+                ["evaluate_test_rows", "evaluate_models"],
+                ["evaluate_predictions", "evaluate_cards"],
+                name="evaluate_predict_test",
             ),
             node(
-                build_reports,
-                ["evaluate_metrics", "evaluate_timings", "evaluate_details"],
+                score_predictions,
+                ["evaluate_predictions", "evaluate_test_rows"],
+                "evaluate_scores",
+                name="evaluate_score_predictions",
+            ),
+            node(
+                headline_metrics,
+                "evaluate_scores",
+                "evaluate_metrics",
+                name="evaluate_headline_metrics",
+            ),
+            node(
+                measure_speed,
+                ["evaluate_test_rows", "evaluate_models", "params:evaluate", "params:common.seed"],
+                "evaluate_timings",
+                name="evaluate_measure_speed",
+            ),
+            node(
+                curve_data,
+                [
+                    "evaluate_predictions",
+                    "evaluate_test_rows",
+                    "evaluate_scores",
+                    "params:evaluate",
+                ],
+                ["evaluate_roc", "evaluate_precision_recall", "evaluate_confusion"],
+                name="evaluate_curve_data",
+            ),
+            node(
+                leaderboard,
+                ["evaluate_scores", "evaluate_timings", "evaluate_cards"],
+                ["evaluate_leaderboard", "evaluate_leaderboard_md"],
+                name="evaluate_leaderboard",
+            ),
+            node(
+                figures,
                 [
                     "evaluate_roc",
                     "evaluate_precision_recall",
                     "evaluate_confusion",
                     "evaluate_leaderboard",
-                    "evaluate_leaderboard_md",
-                    "evaluate_top_features",
-                    "evaluate_figures",
                 ],
-                name="evaluate_build_reports",
+                "evaluate_figures",
+                name="evaluate_figures",
             ),
-        ]
+            node(
+                top_features,
+                ["evaluate_models", "params:evaluate"],
+                "evaluate_top_features",
+                name="evaluate_top_features",
+            ),
+        ],
+        tags="evaluate",
     )

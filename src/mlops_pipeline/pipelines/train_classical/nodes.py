@@ -2,17 +2,17 @@
 
 Each representation node trains every configured combination that uses it, on the cached
 matrices of the features/embeddings stages (no re-vectorizing): a small grid per model is
-trained on ``fit`` and scored on ``val`` (:func:`mlops_pipeline.models.selection.select_on_val`,
-which never receives test rows), then the val-best is refit on fit + val. The saved model
-bundles the preprocessor config and the fitted representation, so it answers
-``predict_proba`` on raw text.
+trained on ``fit`` and scored on ``val`` (:func:`mlops_pipeline.models.classical.select_on_val`,
+which never receives test rows), then the val-best is refit on fit + val. The val-best's
+scores and probabilities on ``val`` (before the refit) become the card's ``val_metrics`` and the
+``train_classical_val_predictions`` table. The saved model bundles the preprocessor config and
+the fitted representation, so it answers ``predict_proba`` on raw text.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,10 +21,14 @@ import pandas as pd
 import scipy.sparse as sp
 from tqdm.auto import tqdm
 
-from mlops_pipeline.models import ClassicalTextModel
 from mlops_pipeline.models.base import hash_arrays
-from mlops_pipeline.models.estimators import FAMILIES, NEEDS_NON_NEGATIVE
-from mlops_pipeline.models.selection import select_on_val
+from mlops_pipeline.models.classical import (
+    FAMILIES,
+    NEEDS_NON_NEGATIVE,
+    ClassicalTextModel,
+    select_on_val,
+)
+from mlops_pipeline.text import TextPreprocessor
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +59,17 @@ def combinations(params: dict[str, Any], features: str) -> list[dict[str, Any]]:
     return out
 
 
-def fold_labels(rows: pd.DataFrame, fold: str, n_rows: int) -> np.ndarray:
-    """Labels of ``fold`` in matrix row order (``rows``: ``review_id, fold, label, row``)."""
+def fold_rows(rows: pd.DataFrame, fold: str, n_rows: int) -> pd.DataFrame:
+    """Rows of ``fold`` in matrix row order (``rows``: ``review_id, fold, label, row``)."""
     part = rows[rows["fold"] == fold].sort_values("row")
     if len(part) != n_rows or not np.array_equal(part["row"].to_numpy(), np.arange(n_rows)):
         raise ValueError(f"{fold}: {len(part)} labelled rows for a matrix of {n_rows} rows")
-    return part["label"].astype(int).to_numpy()
+    return part
+
+
+def fold_labels(rows: pd.DataFrame, fold: str, n_rows: int) -> np.ndarray:
+    """Labels of ``fold`` in matrix row order."""
+    return fold_rows(rows, fold, n_rows)["label"].astype(int).to_numpy()
 
 
 def _stack(a: Any, b: Any) -> Any:
@@ -78,9 +87,11 @@ def train_representation(
     features: str,
     pooling: str | None = None,
 ) -> tuple[dict[str, ClassicalTextModel], dict[str, Any]]:
-    """Select on val and refit on fit + val every combination configured for ``features``."""
-    from mlops_pipeline.text import TextPreprocessor
+    """Select on val and refit on fit + val every combination configured for ``features``.
 
+    Returns ``{model_id: model}`` and ``{model_id: selection report}``; each report carries
+    the val-best's ``val_proba`` (model trained on ``fit``) for the val predictions table.
+    """
     specs = combinations(params, features)
     if not specs:
         return {}, {}
@@ -89,19 +100,18 @@ def train_representation(
         representation.pooling = pooling
     preprocess_config = TextPreprocessor(preprocess_params).to_config()
     y_fit = fold_labels(rows, "fit", x_fit.shape[0])
-    y_val = fold_labels(rows, "val", x_val.shape[0])
+    val_rows = fold_rows(rows, "val", x_val.shape[0])
+    y_val = val_rows["label"].astype(int).to_numpy()
     x_train, y_train = _stack(x_fit, x_val), np.concatenate([y_fit, y_val])
     data_hash = hash_arrays(x_train, y_train)
     models, report = {}, {}
     for spec in tqdm(specs, desc=f"train_classical {features}", unit="model"):
         if spec["family"] in NEEDS_NON_NEGATIVE and not sp.issparse(x_fit):
             raise ValueError(f"{spec['model_id']}: {spec['family']} needs count/tf-idf features")
-        start = time.perf_counter()
         selection = select_on_val(
             x_fit, y_fit, x_val, y_val, spec["family"], spec["params"], spec["grid"], seed,
             label=spec["model_id"],
         )  # fmt: skip
-        select_seconds = time.perf_counter() - start
         model = ClassicalTextModel(
             preprocess_config,
             representation,
@@ -119,19 +129,22 @@ def train_representation(
             x_train.shape[0],
             model.card.train_seconds,
         )
+        model.card.val_metrics = {
+            "accuracy": selection["val_accuracy"],
+            "roc_auc": selection["val_roc_auc"],
+            "rows": selection["val_rows"],
+        }
         model.card.extra["selection"] = {
-            "val_accuracy": selection["val_accuracy"],
-            "val_roc_auc": selection["val_roc_auc"],
             "fit_rows": selection["fit_rows"],
-            "val_rows": selection["val_rows"],
             "candidates": selection["candidates"],
+            "refit": "fit+val",
         }
         models[spec["model_id"]] = model
         report[spec["model_id"]] = {
             **selection,
+            "val_review_id": val_rows["review_id"].to_numpy(),
             "family": spec["family"],
             "features": features,
-            "select_seconds": round(select_seconds, 2),
             "refit_seconds": model.card.train_seconds,
             "train_rows": model.card.train_rows,
         }
@@ -155,31 +168,46 @@ def collect_models(
 ) -> tuple[dict[str, ClassicalTextModel], dict[str, Any], dict[str, Any]]:
     """Merge the per-representation outputs ``(models, report, models, report, ...)``.
 
-    Returns every model (saved by the models dataset), ``metrics.json`` (val scores, no
-    timings) and ``timings.json``.
+    Returns every model (saved by the models dataset), the full selection report (every
+    candidate's val score and fit time) and the reports keyed by model id for the next nodes.
     """
     models: dict[str, ClassicalTextModel] = {}
     reports: dict[str, Any] = {}
     for part_models, part_report in zip(parts[::2], parts[1::2], strict=True):
         models.update(part_models)
         reports.update(part_report)
-    metrics, timings = {}, {}
-    for mid in sorted(reports):
-        r = reports[mid]
-        numeric = {k: v for k, v in r["best_params"].items() if isinstance(v, int | float)}
-        metrics[mid] = {
+    if not models:
+        raise ValueError(
+            "train_classical: no combination configured (train_classical.models is empty)"
+        )
+    details = {
+        mid: {
+            "family": r["family"],
+            "features": r["features"],
+            "best_params": r["best_params"],
             "val_accuracy": r["val_accuracy"],
             "val_roc_auc": r["val_roc_auc"],
             "train_rows": r["train_rows"],
-            "best": numeric,
-        }
-        timings[mid] = {
-            "select_seconds": r["select_seconds"],
             "refit_seconds": r["refit_seconds"],
-            "candidates": [
-                {"params": c["params"], "fit_seconds": c["fit_seconds"]} for c in r["candidates"]
-            ],
+            "candidates": r["candidates"],
         }
-    if not models:
-        logger.warning("train_classical: no combination configured; nothing trained")
-    return models, metrics, timings
+        for mid, r in sorted(reports.items())
+    }
+    return models, details, reports
+
+
+def headline_metrics(reports: dict[str, Any]) -> dict[str, Any]:
+    """``metrics.json``: val accuracy and ROC-AUC of each selected model (stable keys)."""
+    return {
+        mid: {"val_accuracy": r["val_accuracy"], "val_roc_auc": r["val_roc_auc"]}
+        for mid, r in sorted(reports.items())
+    }
+
+
+def val_predictions(reports: dict[str, Any]) -> pd.DataFrame:
+    """``review_id, model_id, proba`` on ``val`` of each val-best model trained on ``fit``."""
+    frames = [
+        pd.DataFrame({"review_id": r["val_review_id"], "model_id": mid, "proba": r["val_proba"]})
+        for mid, r in sorted(reports.items())
+    ]
+    return pd.concat(frames, ignore_index=True)

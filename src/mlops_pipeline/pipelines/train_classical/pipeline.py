@@ -1,6 +1,8 @@
 """Pipeline ``train_classical``: one training node per representation, then one save node.
 
 Nodes read only the ``fit``/``val`` matrices (never ``test``) and the fitted representation;
+the val-best of each combination's scores on ``val`` become ``metrics.json`` and the
+``train_classical_val_predictions`` table (DESIGN.md "Validation scores and predictions");
 which (family, representation) combinations run is ``train_classical.models`` in parameters.
 Each node is tagged ``train_classical_<representation>``; ``create_pipeline(representations=[...])``
 builds a graph restricted to some representations (used by ``benchmarks/classical.py``).
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from .nodes import collect_models, make_trainer
+from .nodes import collect_models, headline_metrics, make_trainer, val_predictions
 
 #: representation -> (matrix prefix, rows table, fitted representation, pooling)
 REPRESENTATIONS: dict[str, tuple[str, str, str, str | None]] = {
@@ -61,7 +63,7 @@ def create_pipeline(representations: list[str] | None = None, **kwargs) -> Pipel
                     f"{prefix}_val",
                     rows,
                     representation,
-                    "params:preprocess",
+                    "params:preprocess.text",
                     "params:train_classical",
                     "params:common.seed",
                 ],
@@ -77,11 +79,27 @@ def create_pipeline(representations: list[str] | None = None, **kwargs) -> Pipel
             inputs=parts,
             outputs=[
                 "train_classical_models",
-                "train_classical_metrics",
-                "train_classical_timings",
+                "train_classical_selection",
+                "train_classical_reports",
             ],
             name="train_classical_collect",
             tags=["train_classical_collect"],
         )
     )
-    return Pipeline(nodes)
+    nodes.append(
+        node(
+            headline_metrics,
+            "train_classical_reports",
+            "train_classical_metrics",
+            name="train_classical_headline_metrics",
+        )
+    )
+    nodes.append(
+        node(
+            val_predictions,
+            "train_classical_reports",
+            "train_classical_val_predictions",
+            name="train_classical_val_predictions",
+        )
+    )
+    return Pipeline(nodes, tags="train_classical")

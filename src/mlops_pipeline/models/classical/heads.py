@@ -1,11 +1,11 @@
 """``LinearHead``: every classical classifier here, reduced to arrays.
 
-Logistic regression, a probability-calibrated linear SVM, multinomial/complement naive Bayes
+Logistic regression, a probability-calibrated linear SVM, multinomial naive Bayes
 and NB-SVM are all linear in their input features for two classes:
 
 * LR: ``p1 = sigmoid(x @ w + b)``
 * calibrated SVM (Platt): ``p1 = sigmoid(-(a * (x @ w + b) + c))``
-* NB (multinomial/complement): ``p1 = sigmoid(x @ (logp1 - logp0) + prior1 - prior0)``
+* multinomial NB: ``p1 = sigmoid(x @ (logp1 - logp0) + prior1 - prior0)``
 * NB-SVM: ``x`` binarized, then LR on ``r * x``, i.e. ``w_eff = w * r``
 
 So a fitted model is stored as ``head.npz`` (float arrays, loaded with ``allow_pickle=False``)
@@ -20,21 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import expit
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import MultinomialNB
+
+from .nbsvm import NBSVMClassifier, binarize_features
 
 HEAD_ARRAYS = "head.npz"
 HEAD_META = "head.json"
-
-
-def binarize(x: Any) -> Any:
-    """0/1 presence features (sparse or dense), the NB-SVM input ``x_hat = 1{f > 0}``."""
-    if sp.issparse(x):
-        out = sp.csr_matrix(x, dtype=np.float64, copy=True)
-        out.data = (out.data > 0).astype(np.float64)
-        out.eliminate_zeros()
-        return out
-    return (np.asarray(x) > 0).astype(np.float64)
 
 
 @dataclass
@@ -49,7 +43,7 @@ class LinearHead:
 
     def decision_function(self, x: Any) -> np.ndarray:
         if self.binarize:
-            x = binarize(x)
+            x = binarize_features(x)
         z = np.asarray(x @ self.coef, dtype=np.float64).ravel() + self.intercept
         if self.calib_a is not None:
             z = -(self.calib_a * z + self.calib_b)
@@ -95,12 +89,6 @@ class LinearHead:
 
 def head_from_estimator(estimator: Any) -> LinearHead:
     """Convert a fitted two-class estimator of :mod:`.estimators` into a :class:`LinearHead`."""
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.naive_bayes import ComplementNB, MultinomialNB
-
-    from .nbsvm import NBSVMClassifier
-
     classes = list(getattr(estimator, "classes_", []))
     if classes != [0, 1]:
         raise ValueError(f"expected classes [0, 1], got {classes}")
@@ -126,10 +114,8 @@ def head_from_estimator(estimator: Any) -> LinearHead:
             calib_a=float(sigmoid.a_),
             calib_b=float(sigmoid.b_),
         )
-    if isinstance(estimator, MultinomialNB | ComplementNB):
+    if isinstance(estimator, MultinomialNB):
         flp = estimator.feature_log_prob_
-        prior = 0.0
-        if isinstance(estimator, MultinomialNB):
-            prior = float(estimator.class_log_prior_[1] - estimator.class_log_prior_[0])
+        prior = float(estimator.class_log_prior_[1] - estimator.class_log_prior_[0])
         return LinearHead(coef=(flp[1] - flp[0]).astype(np.float64), intercept=prior)
     raise TypeError(f"no linear head for {type(estimator).__name__}")

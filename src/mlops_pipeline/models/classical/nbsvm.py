@@ -16,16 +16,25 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
-from .heads import binarize as _binarize
+
+def binarize_features(x: Any) -> Any:
+    """0/1 presence features (sparse or dense), the NB-SVM input ``x_hat = 1{f > 0}``."""
+    if sp.issparse(x):
+        out = sp.csr_matrix(x, dtype=np.float64, copy=True)
+        out.data = (out.data > 0).astype(np.float64)
+        out.eliminate_zeros()
+        return out
+    return (np.asarray(x) > 0).astype(np.float64)
 
 
 def log_count_ratio(x: Any, y: Any, alpha: float = 1.0, binarize: bool = True) -> np.ndarray:
     """The NB log-count ratio ``r`` (one value per feature) of Wang & Manning (2012)."""
     y = np.asarray(y)
-    feats = _binarize(x) if binarize else x
+    feats = binarize_features(x) if binarize else x
     p = alpha + np.asarray(feats[y == 1].sum(axis=0), dtype=np.float64).ravel()
     q = alpha + np.asarray(feats[y == 0].sum(axis=0), dtype=np.float64).ravel()
     return np.log(p / p.sum()) - np.log(q / q.sum())
@@ -51,7 +60,7 @@ class NBSVMClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _scaled(self, x: Any) -> Any:
-        feats = _binarize(x) if self.binarize else x
+        feats = binarize_features(x) if self.binarize else x
         return feats.multiply(self.r_).tocsr() if hasattr(feats, "multiply") else feats * self.r_
 
     def fit(self, x: Any, y: Any) -> NBSVMClassifier:

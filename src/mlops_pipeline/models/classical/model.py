@@ -23,8 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import ModelCard, TextModel, atomic_directory, hash_arrays, hash_params, read_card
-from .base import write_card as _write_card
+from mlops_pipeline.atomic_io import atomic_directory
+from mlops_pipeline.models.base import ModelCard, TextModel, hash_arrays, hash_params, read_card
+from mlops_pipeline.models.base import write_card as _write_card
+
 from .estimators import make_estimator
 from .heads import LinearHead, head_from_estimator
 from .representations import (
@@ -63,7 +65,7 @@ class ClassicalTextModel(TextModel):
         preprocess_config: ``TextPreprocessor.to_config()`` of the preprocess stage.
         representation: a fitted ``TokenVectorizer`` or ``DocumentEmbedder`` (the
             unsupervised fit happens upstream, on fit + val + unsup, never on test).
-        estimator_family: ``logreg``, ``linear_svm``, ``mnb``, ``cnb`` or ``nbsvm``.
+        estimator_family: ``logreg``, ``linear_svm``, ``mnb`` or ``nbsvm``.
         params: estimator parameters (e.g. ``{"C": 4.0}``).
         model_id: folder name, e.g. ``logreg__tfidf``.
         features: name of the representation, e.g. ``tfidf``.

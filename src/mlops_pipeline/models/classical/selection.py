@@ -35,9 +35,11 @@ def select_on_val(
     """Score every grid point (fixed ``params`` + point) on ``val``; return the val-best.
 
     Ties go to the earlier grid point (list grids from the strongest regularisation).
+    ``val_proba`` holds the winner's positive-class probabilities on the ``val`` rows (the
+    model trained on ``fit``): the validation predictions DESIGN.md asks every model for.
     """
     y_fit, y_val = np.asarray(y_fit).astype(int), np.asarray(y_val).astype(int)
-    results = []
+    results, val_probas = [], []
     for point in expand_grid(grid):
         candidate = {**dict(params or {}), **point}
         start = time.perf_counter()
@@ -46,6 +48,7 @@ def select_on_val(
         proba = head_from_estimator(estimator).predict_proba(x_val)[:, 1]
         accuracy = float(accuracy_score(y_val, (proba >= 0.5).astype(int)))
         auc = float(roc_auc_score(y_val, proba)) if len(set(y_val)) == 2 else float("nan")
+        val_probas.append(proba)
         results.append(
             {
                 "params": candidate,
@@ -62,6 +65,7 @@ def select_on_val(
         "best_params": results[best]["params"],
         "val_accuracy": results[best]["val_accuracy"],
         "val_roc_auc": results[best]["val_roc_auc"],
+        "val_proba": val_probas[best],
         "candidates": results,
         "fit_rows": int(x_fit.shape[0]),
         "val_rows": int(x_val.shape[0]),

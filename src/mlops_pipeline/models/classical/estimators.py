@@ -1,7 +1,8 @@
 """Scikit-learn estimators for the classical families, built from plain parameters.
 
 Families: ``logreg`` (logistic regression), ``linear_svm`` (LinearSVC with Platt-calibrated
-probabilities), ``mnb`` / ``cnb`` (multinomial / complement naive Bayes) and ``nbsvm``.
+probabilities), ``mnb`` (multinomial naive Bayes;
+complement NB is left out: on two classes it makes the same predictions) and ``nbsvm``.
 Every fitted estimator converts to a :class:`.heads.LinearHead` for saving and serving.
 """
 
@@ -14,14 +15,14 @@ from typing import Any
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
-from sklearn.naive_bayes import ComplementNB, MultinomialNB
+from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
 from .nbsvm import NBSVMClassifier
 
-FAMILIES = ("logreg", "linear_svm", "mnb", "cnb", "nbsvm")
+FAMILIES = ("logreg", "linear_svm", "mnb", "nbsvm")
 # Families whose inputs must be non-negative counts/weights (not dense embeddings).
-NEEDS_NON_NEGATIVE = ("mnb", "cnb", "nbsvm")
+NEEDS_NON_NEGATIVE = ("mnb", "nbsvm")
 
 
 def make_estimator(family: str, params: Mapping[str, Any], seed: int) -> Any:
@@ -48,8 +49,6 @@ def make_estimator(family: str, params: Mapping[str, Any], seed: int) -> Any:
         )
     if family == "mnb":
         return MultinomialNB(**p)
-    if family == "cnb":
-        return ComplementNB(**p)
     if family == "nbsvm":
         return NBSVMClassifier(random_state=seed, **p)
     raise ValueError(f"unknown model family {family!r}; expected one of {FAMILIES}")
