@@ -23,6 +23,9 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="dvc needs git")
 def test_dvc_repro_twice_second_changes_nothing(project_copy: Path) -> None:
+    # stage commands pin `--env base`; here they run the tiny test configuration
+    dvc_yaml = project_copy / "dvc.yaml"
+    dvc_yaml.write_text(dvc_yaml.read_text().replace("--env base", "--env test"))
     _run(["git", "init", "-q"], project_copy)
     _run(["dvc", "init", "-q"], project_copy)
     first = _run(["dvc", "repro"], project_copy)

@@ -1,4 +1,8 @@
-"""End to end: the ``imdb`` pipeline through a Kedro session on the synthetic archive."""
+"""End to end: the ``imdb`` pipeline through a Kedro session on the synthetic archive.
+
+One run, then every stage's outputs are checked: the reviews table, feature matrices whose
+rows match the folds, model folders with valid cards, one leaderboard row per model.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,74 @@ import pytest
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
+from mlops_pipeline.models import discover_models, load_model
+
+
+@pytest.fixture(scope="module")
+def imdb_run(tmp_path_factory: pytest.TempPathFactory):
+    from conftest import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("e2e") / "project")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        bootstrap_project(project)
+        with KedroSession.create(project_path=project, env="test") as session:
+            session.run(pipeline_names=["imdb"])
+        with KedroSession.create(project_path=project, env="test") as session:
+            catalog = session.load_context().catalog
+    return project, catalog
+
+
+def _json(project: Path, path: str) -> dict:
+    return json.loads((project / path).read_text())
+
 
 @pytest.mark.slow
-def test_imdb_pipeline_runs_end_to_end(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project_copy)
-    bootstrap_project(project_copy)
-    with KedroSession.create(project_path=project_copy, env="test") as session:
-        session.run(pipeline_names=["imdb"])
-
-    reviews = pd.read_parquet(project_copy / "data/02_intermediate/ingest/reviews.parquet")
+def test_ingest_and_baseline(imdb_run) -> None:
+    project, _ = imdb_run
+    reviews = pd.read_parquet(project / "data/02_intermediate/ingest/reviews.parquet")
     assert len(reviews) == 4 * 40 + 30
-    ingest = json.loads((project_copy / "data/08_reporting/ingest/metrics.json").read_text())
-    assert ingest["empty_reviews"] == 1
-    metrics = json.loads((project_copy / "data/08_reporting/baseline/metrics.json").read_text())
+    assert json.dumps(_json(project, "data/08_reporting/ingest/metrics.json"))
+    metrics = _json(project, "data/08_reporting/baseline/metrics.json")
     assert metrics["test"]["accuracy"] >= 0.8  # chance is 0.5
+
+
+@pytest.mark.slow
+def test_feature_matrices_have_one_row_per_review_of_their_fold(imdb_run) -> None:
+    project, catalog = imdb_run
+    reviews = pd.read_parquet(project / "data/02_intermediate/ingest/reviews.parquet")
+    counts = reviews["fold"].value_counts()
+    for prefix in ("features_bow", "features_tfidf", "embeddings_word2vec_mean"):
+        for fold in ("fit", "val", "test"):
+            matrix = catalog.load(f"{prefix}_{fold}")
+            assert matrix.shape[0] == counts[fold], f"{prefix}_{fold}"
+
+
+@pytest.mark.slow
+def test_every_model_has_a_valid_card_and_a_leaderboard_row(imdb_run) -> None:
+    project, _ = imdb_run
+    folders = discover_models(project / "data/06_models")
+    assert {f.parent.name for f in folders} >= {"train_classical", "train_lstm"}
+    board = pd.read_csv(project / "data/08_reporting/evaluate/leaderboard.csv")
+    assert sorted(board["model_id"]) == sorted(f.name for f in folders)
+    metrics = _json(project, "data/08_reporting/evaluate/metrics.json")
+    assert sorted(metrics) == sorted(board["model_id"])
+    for folder in folders:
+        model = load_model(folder)
+        assert model.card.model_id == folder.name
+        assert set(model.card.val_metrics) >= {"accuracy", "roc_auc", "rows"}
+        assert model.predict_proba(["A wonderful film.", "Awful."]).shape == (2, 2)
+    predictions = pd.read_parquet(project / "data/07_model_output/evaluate/predictions.parquet")
+    assert len(predictions) == len(folders) * int(board["test_rows"].iloc[0])
+
+
+@pytest.mark.slow
+def test_every_stage_writes_headline_metrics_and_node_timings(imdb_run) -> None:
+    project, _ = imdb_run
+    for stage in ("ingest", "preprocess", "features", "embeddings", "baseline",
+                  "train_classical", "train_lstm", "evaluate"):  # fmt: skip
+        metrics = _json(project, f"data/08_reporting/{stage}/metrics.json")
+        assert metrics, stage
+        assert "seconds" not in json.dumps(metrics), f"{stage}: wall times in metrics.json"
+        timings = _json(project, f"data/08_reporting/{stage}/node_timings.json")
+        assert timings["nodes"] and timings["total_seconds"] >= 0, stage
