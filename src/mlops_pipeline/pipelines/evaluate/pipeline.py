@@ -24,7 +24,7 @@ from .nodes import (
 )
 
 #: The models dataset of every training pipeline that evaluate scores.
-MODEL_INPUTS = ["train_classical_models"]
+MODEL_INPUTS = ["train_classical_models", "train_lstm_models"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
