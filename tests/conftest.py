@@ -15,6 +15,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic_imdb import build_files, write_archive  # noqa: E402
 
+from mlops_pipeline.fetch_data import default_co2_path, export_co2  # noqa: E402
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 _COPIED = ["pyproject.toml", "conf", "src", "dvc.yaml", ".dvcignore"]
 
@@ -51,6 +53,8 @@ def copy_project(dest: Path) -> Path:
     ):
         (dest / "data" / layer).mkdir(parents=True, exist_ok=True)
     write_archive(dest / "data" / "01_raw" / "aclImdb_v1.tar.gz")
+    # the `timeseries` default series, as `make data` writes it (path from conf/base/globals.yml)
+    export_co2(dest / default_co2_path(dest / "conf" / "base" / "globals.yml"))
     return dest
 
 

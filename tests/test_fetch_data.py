@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from mlops_pipeline.fetch_data import FetchError, download, fetch, main
+from mlops_pipeline.fetch_data import (
+    FetchError,
+    default_co2_path,
+    download,
+    export_co2,
+    fetch,
+    main,
+)
 
 
 @pytest.fixture
@@ -75,3 +82,32 @@ def test_missing_source_exits_nonzero(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("IMDB_SOURCE", str(tmp_path / "missing.tar.gz"))
     assert main(["--dest", str(tmp_path / "out.tar.gz")]) == 1
     assert not (tmp_path / "out.tar.gz").exists()
+
+
+def test_co2_export_is_atomic_idempotent_and_byte_stable(tmp_path: Path, monkeypatch) -> None:
+    dest = tmp_path / "raw" / "timeseries" / "co2.csv"
+    export_co2(dest)
+    content = dest.read_bytes()
+    assert content.startswith(b"date,co2\n1958-03-29,316.1\n")
+    assert content.count(b"\n") == 2285  # header + 2,284 weeks, 59 of them empty
+    stamp = dest.stat().st_mtime_ns
+    export_co2(dest)  # same bytes: left alone (and `dvc add` then changes nothing)
+    assert dest.stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["co2.csv"]  # no temp leftovers
+
+    dest.write_text("stale")
+    monkeypatch.setattr("mlops_pipeline.fetch_data.co2_csv", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        export_co2(dest)
+    assert dest.read_text() == "stale"
+
+
+def test_co2_default_path_comes_from_the_globals(tmp_path: Path, monkeypatch, capsys) -> None:
+    conf = tmp_path / "conf" / "base"
+    conf.mkdir(parents=True)
+    (conf / "globals.yml").write_text("timeseries:\n  data:\n    filepath: data/x/co2.csv\n")
+    monkeypatch.chdir(tmp_path)
+    assert default_co2_path() == Path("data/x/co2.csv")
+    assert main(["--co2"]) == 0
+    assert capsys.readouterr().out.strip() == "data/x/co2.csv"  # `make data` dvc-adds this path
+    assert (tmp_path / "data/x/co2.csv").is_file()

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mlops_pipeline.fetch_data import export_co2
 from mlops_pipeline.timeseries.data import (
     as_names,
     encode_features,
-    load_raw,
     validate_and_repair,
 )
 
@@ -118,8 +118,9 @@ def test_as_names_accepts_command_line_spelling() -> None:
     assert as_names(None) == []
 
 
-def test_embedded_default_loads_offline() -> None:
-    raw = load_raw({"filepath": None})
+def test_default_co2_series_repairs_offline(tmp_path) -> None:
+    csv = export_co2(tmp_path / "co2.csv")  # what `make data` writes for the catalog's ts_raw
+    raw = pd.read_csv(csv)
     assert list(raw.columns) == ["date", "co2"]
     assert len(raw) == 2284
     series, report = validate_and_repair(raw, {"date_columns": ["date"], "target": "co2"})

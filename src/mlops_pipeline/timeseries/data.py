@@ -1,11 +1,10 @@
-"""Load a series (CSV or the embedded statsmodels ``co2``), validate it and repair its gaps."""
+"""Validate a dated series (read by the catalog), repair its gaps, encode its features."""
 
 from __future__ import annotations
 
 import logging
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +14,6 @@ logger = logging.getLogger(__name__)
 
 TIME = "timestamp"
 DATE_PARTS = ("year", "month", "day", "hour", "minute", "second")
-EMBEDDED = {"co2": ("date", "co2")}
 
 
 def as_names(value: str | Sequence[str] | None) -> list[str]:
@@ -29,24 +27,6 @@ def as_names(value: str | Sequence[str] | None) -> list[str]:
     if isinstance(value, str):
         return [part for part in re.split(r"[+|\s]+", value.strip()) if part]
     return [str(part) for part in value]
-
-
-def load_raw(data: dict[str, Any]) -> pd.DataFrame:
-    """Read the configured CSV, or the embedded series when ``filepath`` is null."""
-    filepath = data.get("filepath")
-    if filepath:
-        path = Path(filepath)
-        if not path.is_file():
-            raise FileNotFoundError(f"timeseries.data.filepath: no file at {path.resolve()}")
-        return pd.read_csv(path, **(data.get("csv_args") or {}))
-    name = data.get("embedded", "co2")
-    if name != "co2":
-        raise ValueError(f"timeseries.data.embedded: unknown series {name!r} (known: co2)")
-    # statsmodels ships the weekly Mauna Loa record inside the package: no network needed.
-    from statsmodels.datasets import co2
-
-    frame = co2.load_pandas().data
-    return frame.rename_axis("date").reset_index()
 
 
 def parse_dates(raw: pd.DataFrame, date_columns: list[str], date_format: str | None) -> pd.Series:
@@ -145,7 +125,6 @@ def validate_and_repair(
         raise ValueError("gaps remain after filling (a covariate with no values at the edges?)")
 
     report = {
-        "source": str(data.get("filepath") or f"embedded:{data.get('embedded', 'co2')}"),
         "rows_in": int(len(raw)),
         "rows_out": int(len(trimmed)),
         "was_sorted": was_sorted,
@@ -162,9 +141,8 @@ def validate_and_repair(
         "dropped_trailing": int(len(present) - last),
     }
     logger.info(
-        "Series %s: %d rows, freq %s, %d missing timestamps, %d target points filled (%s), "
+        "Series: %d rows, freq %s, %d missing timestamps, %d target points filled (%s), "
         "%d leading / %d trailing dropped",
-        report["source"],
         report["rows_out"],
         freq,
         missing_timestamps,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
+import os
+import random
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -36,9 +38,9 @@ DEFAULTS: dict[str, Any] = {
 class LSTMForecaster(nn.Module):
     """``nn.LSTM`` over the window, last hidden state -> linear head of ``horizon`` outputs.
 
-    With ``residual`` the head predicts the change from the window's last target value, so the
-    untrained model starts as persistence and a trend outside the training range does not
-    have to be extrapolated by saturating gates.
+    With ``residual`` the head predicts the change from the window's last target value (input
+    feature ``target_col``), so the untrained model starts as persistence and a trend outside
+    the training range does not have to be extrapolated by saturating gates.
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class LSTMForecaster(nn.Module):
         dropout: float = 0.0,
         horizon: int = 1,
         residual: bool = False,
+        target_col: int = 0,
     ) -> None:
         super().__init__()
         self.lstm = nn.LSTM(
@@ -60,45 +63,68 @@ class LSTMForecaster(nn.Module):
         )
         self.head = nn.Linear(hidden_size, horizon)
         self.residual = residual
+        self.target_col = target_col
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         output, (_h_n, _c_n) = self.lstm(x)  # nn.LSTM returns (output, (h_n, c_n))
         out = self.head(output[:, -1, :])
         if self.residual:
-            out = out + x[:, -1, :1]
+            out = out + x[:, -1, self.target_col : self.target_col + 1]
         return out
 
 
-def select_device(preference: str = "auto") -> torch.device:
-    """``cuda`` when available (or asked for), else CPU."""
+def select_device(preference: str = "cpu") -> torch.device:
+    """The configured device; ``auto`` = ``cuda`` when available, else CPU."""
     if preference == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(preference)
 
 
 @contextlib.contextmanager
-def cpu_threads(n: int) -> Iterator[None]:
-    """Run with ``n`` intra-op CPU threads and flushed denormals; restore the thread count."""
-    previous = torch.get_num_threads()
+def torch_compute(threads: int = 1, deterministic: bool = True) -> Iterator[None]:
+    """Fixed intra-op CPU threads, deterministic algorithms, flushed denormals; all restored.
+
+    The thread count is a setting, not "whatever this machine has": a CPU reduction split
+    over another number of threads adds in another order. Deterministic mode also makes cuDNN
+    and cuBLAS pick reproducible kernels on a GPU (``CUBLAS_WORKSPACE_CONFIG``).
+    """
+    previous = (
+        torch.get_num_threads(),
+        torch.are_deterministic_algorithms_enabled(),
+        torch.backends.cudnn.deterministic,
+        torch.backends.cudnn.benchmark,
+    )
+    if deterministic:
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.set_num_threads(max(1, int(threads)))
+    torch.use_deterministic_algorithms(deterministic)
+    torch.backends.cudnn.deterministic = deterministic
+    torch.backends.cudnn.benchmark = not deterministic
     torch.set_flush_denormal(True)  # denormal floats make CPU recurrences many times slower
-    torch.set_num_threads(max(1, int(n)))
     try:
         yield
     finally:
-        torch.set_num_threads(previous)
+        torch.set_flush_denormal(False)
+        torch.set_num_threads(previous[0])
+        torch.use_deterministic_algorithms(previous[1])
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = previous[2:]
 
 
 def seed_everything(seed: int) -> None:
+    random.seed(seed)
     np.random.seed(seed)
-    torch.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
+    torch.manual_seed(seed)  # seeds every CUDA device too
 
 
 def architecture(config: dict[str, Any]) -> dict[str, Any]:
     """The constructor arguments of :class:`LSTMForecaster` found in a config."""
     keys = ("hidden_size", "num_layers", "dropout", "residual")
     return {key: config[key] for key in keys}
+
+
+def build_model(n_features: int, architecture: dict[str, Any]) -> LSTMForecaster:
+    """An untrained :class:`LSTMForecaster` (weights come from a ``state_dict``)."""
+    return LSTMForecaster(n_features, **architecture)
 
 
 def predict(model: nn.Module, windows: Windows, device: torch.device, batch: int = 4096):
@@ -122,7 +148,9 @@ def train_lstm(
     config = {**DEFAULTS, **config}
     seed_everything(seed)
     n_features, horizon = train.inputs.shape[2], train.targets.shape[1]
-    model = LSTMForecaster(n_features, horizon=horizon, **architecture(config)).to(device)
+    model = LSTMForecaster(
+        n_features, horizon=horizon, target_col=train.target_col, **architecture(config)
+    ).to(device)
     optimiser = torch.optim.Adam(
         model.parameters(), lr=config["lr"], weight_decay=config["weight_decay"]
     )

@@ -40,14 +40,3 @@ def leaderboard(metrics: dict[str, dict], reference: str = "persistence") -> pd.
     board = pd.DataFrame(rows).sort_values("test_rmse", kind="stable").reset_index(drop=True)
     board.insert(0, "rank", np.arange(1, len(board) + 1))
     return board.round(4)
-
-
-def to_markdown(board: pd.DataFrame) -> str:
-    """A Markdown table without the optional ``tabulate`` dependency."""
-    header = "| " + " | ".join(board.columns) + " |"
-    rule = "|" + "|".join("---" for _ in board.columns) + "|"
-    body = [
-        "| " + " | ".join("" if pd.isna(v) else str(v) for v in row) + " |"
-        for row in board.itertuples(index=False)
-    ]
-    return "\n".join([header, rule, *body]) + "\n"

@@ -62,9 +62,10 @@ class Scaler:
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
         return (frame[self.columns] - self.offset) / self.scale
 
-    def inverse_column(self, values: np.ndarray, column: int = 0) -> np.ndarray:
-        """Back to original units for one column (the target by default)."""
-        return np.asarray(values) * self.scale[column] + self.offset[column]
+    def inverse_column(self, values: np.ndarray, column: str) -> np.ndarray:
+        """Back to original units for the column named ``column`` (e.g. the target)."""
+        index = self.columns.index(column)
+        return np.asarray(values, dtype=float) * self.scale[index] + self.offset[index]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +126,7 @@ class Windows:
     inputs: np.ndarray  # (n, seq_len, n_features), scaled
     targets: np.ndarray  # (n, horizon), scaled target column
     target_index: np.ndarray  # (n,) row position t of the first target
+    target_col: int = 0  # position of the target among the input features
 
     def __len__(self) -> int:
         return len(self.target_index)
@@ -143,9 +145,10 @@ def make_windows(
     first, last = max(start, seq_len), stop - horizon  # t in [first, last]
     if last < first:
         empty = np.empty((0, seq_len, values.shape[1]), dtype=np.float32)
-        return Windows(empty, np.empty((0, horizon), np.float32), np.empty(0, dtype=int))
+        targets = np.empty((0, horizon), np.float32)
+        return Windows(empty, targets, np.empty(0, dtype=int), target_col)
     index = np.arange(first, last + 1)
     view = np.lib.stride_tricks.sliding_window_view(values, seq_len, axis=0)  # (n-L+1, f, L)
     inputs = np.ascontiguousarray(view[index - seq_len].transpose(0, 2, 1))
     targets = np.stack([values[index + k, target_col] for k in range(horizon)], axis=1)
-    return Windows(inputs, targets, index)
+    return Windows(inputs, targets, index, target_col)

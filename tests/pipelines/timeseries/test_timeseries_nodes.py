@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -9,20 +10,38 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+import yaml
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
 from mlops_pipeline.pipelines.timeseries import create_pipeline
 from mlops_pipeline.pipelines.timeseries.nodes import (
-    _windows,
     choose_window,
-    fit_baselines,
+    encode_features,
+    fit_ridge_ar,
+    fit_scaler,
+    forecast_persistence,
+    forecast_ridge_ar,
+    forecast_seasonal_naive,
+    make_part_windows,
     scale_features,
     split_series,
 )
 from mlops_pipeline.timeseries.lstm import LSTMForecaster
 
+ROOT = Path(__file__).resolve().parents[3]
 DATA = {"target": "y", "covariates": ["x"]}
+COMPUTE = {"device": "cpu", "torch_threads": 1, "blas_threads": 1, "deterministic": True}
+LAYERS = (
+    "raw",
+    "intermediate",
+    "primary",
+    "feature",
+    "model_input",
+    "models",
+    "model_output",
+    "reporting",
+)
 
 
 def series(n: int = 400) -> pd.DataFrame:
@@ -38,8 +57,12 @@ def series(n: int = 400) -> pd.DataFrame:
     )
 
 
+def split_frame(data: dict = DATA) -> pd.DataFrame:
+    return split_series(encode_features(series(), data), {"train": 0.7, "val": 0.15})
+
+
 def test_split_node_is_chronological() -> None:
-    split = split_series(series(), DATA, {"train": 0.7, "val": 0.15})
+    split = split_frame()
     ends = split.groupby("part", sort=False)["timestamp"].agg(["min", "max"])
     assert list(ends.index) == ["train", "val", "test"]
     assert ends.loc["train", "max"] < ends.loc["val", "min"]
@@ -49,8 +72,8 @@ def test_split_node_is_chronological() -> None:
 
 @pytest.mark.parametrize("kind", ["minmax", "standard"])
 def test_scaler_statistics_are_those_of_the_train_part_alone(kind: str) -> None:
-    split = split_series(series(), DATA, {"train": 0.7, "val": 0.15})
-    _, state = scale_features(split, kind)
+    split = split_frame()
+    state = fit_scaler(split, kind)
     train = split.loc[split["part"].eq("train"), ["y", "x"]]
     if kind == "minmax":
         expected_offset, expected_scale = train.min(), train.max() - train.min()
@@ -61,45 +84,102 @@ def test_scaler_statistics_are_those_of_the_train_part_alone(kind: str) -> None:
     # Changing val/test values leaves the scaler untouched.
     tampered = split.copy()
     tampered.loc[tampered["part"].ne("train"), "y"] = 1e6
-    assert scale_features(tampered, kind)[1] == state
+    assert fit_scaler(tampered, kind) == state
 
 
 def test_test_window_targets_never_leave_the_test_part() -> None:
-    split = split_series(series(), DATA, {"train": 0.7, "val": 0.15})
-    scaled, _ = scale_features(split, "minmax")
+    split = split_frame()
+    scaled = scale_features(split, fit_scaler(split, "minmax"))
     for horizon in (1, 4):
-        windows = _windows(scaled, {"seq_len": 10, "horizon": horizon})
+        windows = make_part_windows(scaled, "y", {"seq_len": 10, "horizon": horizon})
         test_rows = np.flatnonzero(split["part"].eq("test"))
         targets = windows["test"].target_index[:, None] + np.arange(horizon)
         assert np.isin(targets, test_rows).all()
         assert windows["test"].target_index.min() == test_rows[0]  # inputs reach back into val
 
 
+def test_target_is_found_by_name_not_position() -> None:
+    # the covariate first: a position-based lookup would forecast `x`
+    split = split_frame().loc[:, ["timestamp", "part", "x", "y"]]
+    scaler = fit_scaler(split, "minmax")
+    windows = make_part_windows(scale_features(split, scaler), "y", {"seq_len": 5, "horizon": 1})
+    assert windows["train"].target_col == 1
+    persistence = forecast_persistence(split, windows, "y")
+    test = persistence[persistence["part"].eq("test")]
+    y_test = split.loc[split["part"].eq("test"), "y"].to_numpy()
+    np.testing.assert_allclose(test["actual"], y_test)
+    np.testing.assert_allclose(test["forecast"].to_numpy()[1:], y_test[:-1])  # y[t-1]
+    ridge = fit_ridge_ar(windows, {"seq_len": 5}, scaler, {"ridge_alphas": [0.1]}, COMPUTE)
+    forecast = forecast_ridge_ar(ridge, split, windows, scaler, "y", COMPUTE)
+    assert np.abs(forecast["forecast"] - forecast["actual"]).mean() < 1.0  # in y's units
+
+
 def test_seasonal_naive_is_skipped_with_a_reason_when_history_is_short() -> None:
-    split = split_series(series(), DATA, {"train": 0.7, "val": 0.15})
-    scaled, state = scale_features(split, "minmax")
-    window, _, _ = choose_window(split, {"seq_len": 5})
-    forecasts, _, info = fit_baselines(
-        split, scaled, state, window, {"seasonal_period": 365, "ridge_alphas": [0.1]}
-    )
-    assert "seasonal_naive" in info["skipped"]
-    assert set(forecasts["model"]) == {"persistence", "ridge_ar"}
-    forecasts, _, info = fit_baselines(
-        split, scaled, state, window, {"seasonal_period": 7, "ridge_alphas": [0.1]}
-    )
-    assert set(forecasts["model"]) == {"persistence", "seasonal_naive", "ridge_ar"}
+    split = split_frame()
+    scaler = fit_scaler(split, "minmax")
+    window = choose_window(split, "y", {"seq_len": 5})
+    windows = make_part_windows(scale_features(split, scaler), "y", window)
+    forecasts, status = forecast_seasonal_naive(split, windows, "y", {"seasonal_period": 365})
+    assert status["skipped"].startswith("history")
+    assert forecasts.empty
+    forecasts, status = forecast_seasonal_naive(split, windows, "y", {"seasonal_period": 7})
+    assert status["skipped"] is None
     # Every model is scored on the same windows.
-    test = forecasts[forecasts["part"].eq("test")]
-    assert test.groupby("model")["timestamp"].apply(tuple).nunique() == 1
+    ridge = fit_ridge_ar(windows, window, scaler, {"ridge_alphas": [0.1]}, COMPUTE)
+    frames = [
+        forecasts,
+        forecast_persistence(split, windows, "y"),
+        forecast_ridge_ar(ridge, split, windows, scaler, "y", COMPUTE),
+    ]
+    stamps = {tuple(f.loc[f["part"].eq("test"), "timestamp"]) for f in frames}
+    assert len(stamps) == 1
 
 
-def test_pipeline_nodes_have_explicit_names() -> None:
-    names = {n.name for n in create_pipeline().nodes}
-    assert "timeseries_train_lstm" in names and all(n.startswith("timeseries_") for n in names)
+def test_pipeline_nodes_are_named_per_step_and_tagged() -> None:
+    pipeline = create_pipeline()
+    names = {n.name for n in pipeline.nodes}
+    assert {
+        "timeseries_train_lstm_candidates",
+        "timeseries_select_lstm",
+        "timeseries_fit_ridge_ar",
+        "timeseries_headline_metrics",
+    } <= names
+    assert all(n.startswith("timeseries_") for n in names)
+    assert all("timeseries" in n.tags for n in pipeline.nodes)
+    assert "ts_raw" in pipeline.inputs()  # the series arrives through the catalog
 
 
-def _write_csv(path: Path) -> None:
-    hours = pd.date_range("2014-01-01", periods=600, freq="h")
+def _catalog() -> dict:
+    catalog = yaml.safe_load((ROOT / "conf/base/catalog_timeseries.yml").read_text())
+    return {k: v for k, v in catalog.items() if not k.startswith("_")}
+
+
+def test_catalog_entries_have_a_layer_and_stay_in_timeseries_folders() -> None:
+    entries = _catalog()
+    pipeline = create_pipeline()
+    assert set(entries) == pipeline.all_outputs() | {"ts_raw", "timeseries_node_timings"}
+    for name, entry in entries.items():
+        layer = entry["metadata"]["kedro-viz"]["layer"]
+        assert layer in LAYERS, name
+        if entry["type"] == "MemoryDataset" or name == "ts_raw":
+            continue
+        parts = Path(entry["filepath"]).parts
+        assert parts[0] == "data" and parts[2] == "timeseries", name
+        assert parts[1][3:] == layer, name  # 04_feature holds layer feature, ...
+
+
+def test_layers_only_flow_down() -> None:
+    order = {
+        name: LAYERS.index(e["metadata"]["kedro-viz"]["layer"]) for name, e in _catalog().items()
+    }
+    for node in create_pipeline().nodes:
+        inputs = [order[d] for d in node.inputs if not d.startswith("params:")]
+        outputs = [order[d] for d in node.outputs]
+        assert max(inputs) <= min(outputs), node.name
+
+
+def _write_hourly_csv(path: Path, n: int = 600) -> None:
+    hours = pd.date_range("2014-01-01", periods=n, freq="h")
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(
         {
@@ -107,9 +187,9 @@ def _write_csv(path: Path) -> None:
             "month": hours.month,
             "day": hours.day,
             "hour": hours.hour,
-            "pm": 50 + 20 * np.sin(np.arange(600) * 2 * np.pi / 24) + rng.normal(size=600),
-            "wind": rng.choice(["NW", "SE", "cv"], size=600),
-            "temp": rng.normal(size=600),
+            "pm": 50 + 20 * np.sin(np.arange(n) * 2 * np.pi / 24) + rng.normal(size=n),
+            "wind": rng.choice(["NW", "SE", "cv"], size=n),
+            "temp": rng.normal(size=n),
         }
     )
     frame.loc[:5, "pm"] = np.nan  # leading gap: dropped
@@ -118,14 +198,8 @@ def _write_csv(path: Path) -> None:
     frame.to_csv(path, index=False, na_rep="NA")
 
 
-@pytest.mark.slow
-def test_pipeline_end_to_end_on_a_csv_with_date_parts(
-    project_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(project_copy)
-    csv = project_copy / "hourly.csv"
-    _write_csv(csv)
-    params = {
+def _hourly_params(csv: Path) -> dict:
+    return {
         "timeseries": {
             "data": {
                 "filepath": str(csv),
@@ -138,9 +212,22 @@ def test_pipeline_end_to_end_on_a_csv_with_date_parts(
             "baselines": {"seasonal_period": 24},
         }
     }
-    bootstrap_project(project_copy)
-    with KedroSession.create(project_path=project_copy, env="test", runtime_params=params) as s:
-        s.run(pipeline_names=["timeseries"])
+
+
+def _run(project: Path, params: dict | None = None) -> None:
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project, env="test", runtime_params=params) as session:
+        session.run(pipeline_names=["timeseries"])
+
+
+@pytest.mark.slow
+def test_pipeline_end_to_end_on_a_csv_with_date_parts(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project_copy)
+    csv = project_copy / "hourly.csv"
+    _write_hourly_csv(csv)
+    _run(project_copy, _hourly_params(csv))
 
     reporting = project_copy / "data/08_reporting/timeseries"
     report = json.loads((reporting / "data_report.json").read_text())
@@ -148,10 +235,14 @@ def test_pipeline_end_to_end_on_a_csv_with_date_parts(
     assert report["missing_timestamps"] == 2
     assert report["target_filled"] == 5
     metrics = json.loads((reporting / "metrics.json").read_text())
-    assert set(metrics["test"]) == {"persistence", "seasonal_naive", "ridge_ar", "lstm"}
-    assert metrics["test"]["seasonal_naive"]["rmse"] < metrics["test"]["persistence"]["rmse"]
-    assert "seconds" not in json.dumps(metrics)
-    assert "lstm_train_seconds" in json.loads((reporting / "timings.json").read_text())
+    assert set(metrics) == {"test_rmse", "lstm_vs_persistence", "lstm_vs_ridge_ar"}
+    assert set(metrics["test_rmse"]) == {"persistence", "seasonal_naive", "ridge_ar", "lstm"}
+    assert metrics["test_rmse"]["seasonal_naive"] < metrics["test_rmse"]["persistence"]
+    details = json.loads((reporting / "details.json").read_text())
+    assert details["scores"]["lstm"]["test"]["rmse"] == metrics["test_rmse"]["lstm"]
+    assert "seconds" not in json.dumps(metrics) + json.dumps(details)
+    timings = json.loads((reporting / "node_timings.json").read_text())
+    assert "timeseries_train_lstm_candidates" in timings["nodes"]
     for name in ("acf.png", "forecast.png", "training_curve.png", "leaderboard.md"):
         assert (reporting / name).stat().st_size > 0
     forecast = pd.read_csv(reporting / "plots/forecast.csv")
@@ -170,28 +261,45 @@ def test_pipeline_end_to_end_on_a_csv_with_date_parts(
 
 
 @pytest.mark.slow
-def test_pipeline_runs_on_the_embedded_default(
+def test_pipeline_runs_on_the_default_co2_csv(
     project_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project_copy)
-    bootstrap_project(project_copy)
-    with KedroSession.create(project_path=project_copy, env="test") as session:
-        session.run(pipeline_names=["timeseries"])
-    metrics = json.loads((project_copy / "data/08_reporting/timeseries/metrics.json").read_text())
-    assert metrics["data"]["target_filled"] == 59  # the co2 record's missing weeks
-    assert metrics["seq_len"] == 12  # ACF of a trending series never drops: max_seq_len
-    assert metrics["test"]["lstm"]["rmse"] > 0
+    _run(project_copy)  # ts_raw = data/01_raw/timeseries/co2.csv, written like `make data`
+    reporting = project_copy / "data/08_reporting/timeseries"
+    details = json.loads((reporting / "details.json").read_text())
+    assert details["data"]["target_filled"] == 59  # the co2 record's missing weeks
+    assert details["seq_len"] == 12  # ACF of a trending series never drops: max_seq_len
+    assert json.loads((reporting / "metrics.json").read_text())["test_rmse"]["lstm"] > 0
 
 
-def test_catalog_entries_have_a_layer_and_stay_in_timeseries_folders() -> None:
-    import yaml
+def _outputs(project: Path) -> dict[str, str]:
+    """sha256 of every file the stage writes, except wall-time files and card time fields."""
+    hashes = {}
+    for path in sorted(project.glob("data/0[2-8]_*/timeseries/**/*")):
+        if not path.is_file() or path.name == "node_timings.json":
+            continue
+        content = path.read_bytes()
+        if path.name == "model_card.json":
+            card = json.loads(content)
+            card.pop("train_seconds"), card.pop("created_at")
+            content = json.dumps(card, sort_keys=True).encode()
+        hashes[str(path.relative_to(project))] = hashlib.sha256(content).hexdigest()
+    return hashes
 
-    root = Path(__file__).resolve().parents[3]
-    catalog = yaml.safe_load((root / "conf/base/catalog_timeseries.yml").read_text())
-    entries = {k: v for k, v in catalog.items() if not k.startswith("_")}
-    pipeline_datasets = {d for n in create_pipeline().nodes for d in n.outputs}
-    assert set(entries) <= pipeline_datasets
-    for name, entry in entries.items():
-        assert entry["metadata"]["kedro-viz"]["layer"], name
-        parts = Path(entry["filepath"]).parts
-        assert parts[0] == "data" and parts[2] == "timeseries", name
+
+@pytest.mark.slow
+def test_two_runs_give_byte_identical_outputs_and_metrics(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project_copy)
+    csv = project_copy / "hourly.csv"
+    _write_hourly_csv(csv, n=400)
+    params = _hourly_params(csv)
+    _run(project_copy, params)
+    first = _outputs(project_copy)
+    assert "data/08_reporting/timeseries/metrics.json" in first
+    assert "data/06_models/timeseries/lstm/weights.pt" in first
+    assert "data/07_model_output/timeseries/predictions.parquet" in first
+    _run(project_copy, params)
+    assert _outputs(project_copy) == first

@@ -1,11 +1,14 @@
-"""Nodes of ``timeseries``: repair, split, scale, window, fit baselines and the LSTM, report."""
+"""Nodes of ``timeseries``: repair, split, scale, window, forecast with each model, report.
+
+The target column is always found by its name (``params:timeseries.data.target``), never by
+position. Thread counts, device and deterministic mode come from ``params:timeseries.compute``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import time
 from typing import Any
 
 import numpy as np
@@ -15,7 +18,7 @@ from matplotlib.figure import Figure
 from mlops_pipeline.timeseries import data as tsdata
 from mlops_pipeline.timeseries import lstm as tslstm
 from mlops_pipeline.timeseries import models, plots
-from mlops_pipeline.timeseries.metrics import forecast_metrics, leaderboard, to_markdown
+from mlops_pipeline.timeseries.metrics import forecast_metrics, leaderboard
 from mlops_pipeline.timeseries.prep import (
     PARTS,
     Scaler,
@@ -30,11 +33,10 @@ logger = logging.getLogger(__name__)
 
 TIME, PART = tsdata.TIME, "part"
 EVAL_PARTS = ("val", "test")
+MODELS = ("persistence", "seasonal_naive", "ridge_ar", "lstm")
 
 
-def load_series(data: dict[str, Any]) -> pd.DataFrame:
-    """Raw rows of the configured CSV, or of the embedded statsmodels ``co2`` series."""
-    return tsdata.load_raw(data)
+# --- data --------------------------------------------------------------------------------
 
 
 def repair_series(raw: pd.DataFrame, data: dict[str, Any]) -> tuple[pd.DataFrame, dict]:
@@ -42,241 +44,402 @@ def repair_series(raw: pd.DataFrame, data: dict[str, Any]) -> tuple[pd.DataFrame
     return tsdata.validate_and_repair(raw, data)
 
 
-def split_series(series: pd.DataFrame, data: dict[str, Any], split: dict[str, Any]):
-    """Model features (target first, one-hot categoricals) tagged train / val / test in order."""
-    features = tsdata.encode_features(series, data)
+def encode_features(series: pd.DataFrame, data: dict[str, Any]) -> pd.DataFrame:
+    """``timestamp``, the target, numeric covariates, then one-hot categorical columns."""
+    return tsdata.encode_features(series, data)
+
+
+def split_series(features: pd.DataFrame, split: dict[str, Any]) -> pd.DataFrame:
+    """The features with a ``part`` column: train / val / test in time order, never shuffled."""
     bounds = split_bounds(len(features), split.get("train", 0.70), split.get("val", 0.15))
-    features.insert(1, PART, part_labels(bounds))
-    return features
+    out = features.copy()
+    out.insert(1, PART, part_labels(bounds))
+    return out
 
 
-def scale_features(split: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Fit the scaler on the train rows only; apply it to every row."""
-    values = split.drop(columns=[TIME, PART])
-    scaler = Scaler(kind).fit(values[split[PART].eq("train").to_numpy()])
-    scaled = pd.concat([split[[TIME, PART]], scaler.transform(values)], axis=1)
-    return scaled, scaler.to_dict()
+def fit_scaler(split: pd.DataFrame, kind: str) -> dict[str, Any]:
+    """Scaler statistics of the train rows only (val/test never leak into them)."""
+    train = split.loc[split[PART].eq("train")].drop(columns=[TIME, PART])
+    return Scaler(kind).fit(train).to_dict()
 
 
-def choose_window(split: pd.DataFrame, window: dict[str, Any]) -> tuple[dict, Figure, pd.DataFrame]:
-    """ACF of the training target -> ``SEQ_LEN``; the ACF as a PNG and as plot data."""
-    train_target = split.loc[split[PART].eq("train"), split.columns[2]].to_numpy()
-    choice = choose_seq_len(train_target, window)
-    figure = plots.acf_figure(
-        choice["acf"], choice["acf_threshold"], choice["seq_len"], len(train_target)
-    )
-    acf_data = pd.DataFrame({"lag": np.arange(len(choice["acf"])), "acf": choice["acf"]})
-    return choice, figure, acf_data
+def scale_features(split: pd.DataFrame, scaler: dict[str, Any]) -> pd.DataFrame:
+    """Every row scaled with the train-only statistics."""
+    scaled = Scaler.from_dict(scaler).transform(split.drop(columns=[TIME, PART]))
+    return pd.concat([split[[TIME, PART]], scaled], axis=1)
 
 
-def fit_baselines(
-    split: pd.DataFrame,
-    scaled: pd.DataFrame,
-    scaler: dict[str, Any],
-    window: dict[str, Any],
-    baselines: dict[str, Any],
-) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
-    """Persistence, seasonal naive (when the history allows) and the ridge AR on the windows."""
-    windows = _windows(scaled, window)
-    y = split.iloc[:, 2].to_numpy(dtype=float)
-    horizon, inverse = window["horizon"], Scaler.from_dict(scaler).inverse_column
-    frames, info = [], {"skipped": {}, "fit_seconds": {}}
-    for part in EVAL_PARTS:
-        index = windows[part].target_index
-        frames.append(
-            _long(split, windows[part], part, "persistence", models.persistence(y, index, horizon))
-        )
-    period = baselines.get("seasonal_period")
-    reason = models.seasonal_skip_reason(period, int(split[PART].eq("train").sum()), horizon)
-    if reason:
-        logger.warning("Seasonal naive skipped: %s", reason)
-        info["skipped"]["seasonal_naive"] = reason
-    else:
-        for part in EVAL_PARTS:
-            forecast = models.seasonal_naive(y, windows[part].target_index, int(period), horizon)
-            frames.append(_long(split, windows[part], part, "seasonal_naive", forecast))
-    started = time.perf_counter()
-    ridge, ridge_info = models.fit_ridge_ar(
-        windows["train"], windows["val"], baselines["ridge_alphas"]
-    )
-    info["fit_seconds"]["ridge_ar"] = round(time.perf_counter() - started, 3)
-    for part in EVAL_PARTS:
-        forecast = inverse(models.predict_ridge(ridge, windows[part]))
-        frames.append(_long(split, windows[part], part, "ridge_ar", forecast))
-    state = models.ridge_state(ridge, ridge_info, window["seq_len"], scaler["columns"])
-    return pd.concat(frames, ignore_index=True), state, info
+def choose_window(split: pd.DataFrame, target: str, window: dict[str, Any]) -> dict[str, Any]:
+    """``SEQ_LEN`` from the ACF of the training target (or the configured fixed length)."""
+    train_target = _target(split.loc[split[PART].eq("train")], target)
+    return {**choose_seq_len(train_target, window), "n_train": len(train_target)}
 
 
-def train_lstm(
-    split: pd.DataFrame,
-    scaled: pd.DataFrame,
-    scaler: dict[str, Any],
-    window: dict[str, Any],
-    params: dict[str, Any],
-    seed: int,
-) -> tuple[dict, dict[str, Any], pd.DataFrame, pd.DataFrame, Figure]:
-    """Train each candidate on train, early-stopped on val; keep the best by validation RMSE.
-
-    Returns the chosen weights, a model card, its val/test forecasts (original units), and its
-    training history as plot data and as a figure. Test is scored for the chosen model only.
-    """
-    device = tslstm.select_device(params.get("device", "auto"))
-    windows = _windows(scaled, window)
-    inverse = Scaler.from_dict(scaler).inverse_column
-    y = split.iloc[:, 2].to_numpy(dtype=float)
-    shared = {k: v for k, v in params.items() if k in tslstm.DEFAULTS}
-    candidates = params.get("candidates") or {"lstm": {}}
-    results = {}
-    for name, overrides in candidates.items():
-        config = {**tslstm.DEFAULTS, **shared, **(overrides or {})}
-        with tslstm.cpu_threads(params.get("num_threads", 1)):
-            model, info = tslstm.train_lstm(windows["train"], windows["val"], config, seed, device)
-        val = windows["val"]
-        val_forecast = inverse(tslstm.predict(model, val, device))
-        val_rmse = forecast_metrics(_actual(y, val), val_forecast)["rmse"]
-        results[name] = (model, config, info, val_rmse)
-    chosen = min(results, key=lambda name: results[name][3])
-    model, config, info, _ = results[chosen]
-    logger.info("LSTM candidate %r chosen on validation RMSE", chosen)
-    frames = [
-        _long(split, windows[p], p, "lstm", inverse(tslstm.predict(model, windows[p], device)))
-        for p in EVAL_PARTS
-    ]
-    card = {
-        "model_id": "timeseries_lstm",
-        "family": "lstm",
-        "candidate": chosen,
-        "architecture": tslstm.architecture(config),
-        "n_features": int(windows["train"].inputs.shape[2]),
-        "features": scaler["columns"],
-        "seq_len": window["seq_len"],
-        "horizon": window["horizon"],
-        "training": {k: v for k, v in config.items() if k not in tslstm.architecture(config)},
-        "seed": seed,
-        "device": str(device),
-        "train_windows": len(windows["train"]),
-        "best_epoch": info["best_epoch"],
-        "epochs_run": info["epochs_run"],
-        "candidates_val_rmse": {name: round(r[3], 6) for name, r in results.items()},
-        "train_seconds": {name: r[2]["train_seconds"] for name, r in results.items()},
-        "size_bytes": int(sum(t.numel() * t.element_size() for t in model.state_dict().values())),
-        "data_sha256": hashlib.sha256(
-            pd.util.hash_pandas_object(scaled, index=False).to_numpy().tobytes()
-        ).hexdigest(),
-        "params_sha256": hashlib.sha256(
-            json.dumps([params, window["seq_len"]], sort_keys=True, default=str).encode()
-        ).hexdigest(),
-        "created_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-    }
-    history = pd.DataFrame(info["history"])
-    figure = plots.training_figure(history, info["best_epoch"])
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    return state, card, pd.concat(frames, ignore_index=True), history, figure
-
-
-def evaluate(
-    split: pd.DataFrame,
-    baseline_forecasts: pd.DataFrame,
-    lstm_forecasts: pd.DataFrame,
-    baselines_info: dict[str, Any],
-    lstm_card: dict[str, Any],
-    window: dict[str, Any],
-    repair_report: dict[str, Any],
-    report: dict[str, Any],
-) -> tuple[pd.DataFrame, dict, pd.DataFrame, str, pd.DataFrame, Figure, dict]:
-    """Metrics in original units on val and test for every model, leaderboard, plots, timings."""
-    forecasts = pd.concat([baseline_forecasts, lstm_forecasts], ignore_index=True)
-    eps = float(report.get("mape_epsilon", 1e-6))
-    scores: dict[str, dict[str, dict]] = {}
-    for (model, part), rows in forecasts.groupby(["model", PART], sort=False):
-        scores.setdefault(model, {})[part] = forecast_metrics(rows["actual"], rows["forecast"], eps)
-        if window["horizon"] > 1:
-            scores[model][part]["rmse_by_step"] = [
-                forecast_metrics(g["actual"], g["forecast"], eps)["rmse"]
-                for _, g in rows.groupby("step")
-            ]
-    board = leaderboard(scores)
-    test_rmse = {model: parts["test"]["rmse"] for model, parts in scores.items()}
-    metrics = {
-        "test": {m: _rounded(parts["test"]) for m, parts in scores.items()},
-        "val": {m: {"rmse": round(parts["val"]["rmse"], 6)} for m, parts in scores.items()},
-        "lstm_vs_persistence": round(test_rmse["lstm"] / test_rmse["persistence"], 4),
-        "lstm_vs_ridge_ar": round(test_rmse["lstm"] / test_rmse["ridge_ar"], 4),
-        "seq_len": window["seq_len"],
-        "horizon": window["horizon"],
-        "lstm_best_epoch": lstm_card["best_epoch"],
-        "data": {
-            "rows": repair_report["rows_out"],
-            "target_filled": repair_report["target_filled"],
-            "missing_timestamps": repair_report["missing_timestamps"],
-            "dropped": repair_report["dropped_leading"] + repair_report["dropped_trailing"],
-        },
-        "skipped": baselines_info["skipped"],
-    }
-    test = forecasts[forecasts[PART].eq("test")]
-    predictions = test.reset_index(drop=True)
-    step_one = test[test["step"].eq(1)].pivot(index=TIME, columns="model", values="forecast")
-    actual = test[test["step"].eq(1)].drop_duplicates(TIME).set_index(TIME)["actual"]
-    plot_data = step_one.assign(actual=actual).reset_index()
-    plot_data = plot_data.tail(int(report.get("plot_points", 730))).reset_index(drop=True)
-    plot_data.insert(0, "t", np.arange(len(plot_data)))
-    plot_data[TIME] = plot_data[TIME].dt.strftime("%Y-%m-%d %H:%M:%S")
-    model_names = [m for m in ("persistence", "seasonal_naive", "ridge_ar", "lstm") if m in scores]
-    plot_data = plot_data[["t", TIME, "actual", *model_names]].round(4)
-    figure = plots.forecast_figure(
-        plot_data.assign(**{TIME: pd.to_datetime(plot_data[TIME])}), split.columns[2], model_names
-    )
-    timings = {
-        "ridge_ar_fit_seconds": baselines_info["fit_seconds"].get("ridge_ar"),
-        "lstm_train_seconds": lstm_card["train_seconds"],
-        "device": lstm_card["device"],
-    }
-    logger.info("Test RMSE: %s", {m: round(v, 4) for m, v in test_rmse.items()})
-    return predictions, metrics, board, to_markdown(board), plot_data, figure, timings
-
-
-def _windows(scaled: pd.DataFrame, window: dict[str, Any]) -> dict[str, Windows]:
-    values = scaled.drop(columns=[TIME, PART]).to_numpy(dtype=np.float32)
-    parts = scaled[PART].to_numpy()
+def make_part_windows(
+    scaled: pd.DataFrame, target: str, window: dict[str, Any]
+) -> dict[str, Windows]:
+    """Leak-free windows per part: every target lies in its part; inputs may reach back."""
+    values = scaled.drop(columns=[TIME, PART])
+    target_col = values.columns.get_loc(target)
+    array, parts = values.to_numpy(dtype=np.float32), scaled[PART].to_numpy()
     out = {}
     for part in PARTS:
         rows = np.flatnonzero(parts == part)
-        out[part] = make_windows(
-            values, (int(rows[0]), int(rows[-1]) + 1), window["seq_len"], window["horizon"]
-        )
+        bounds = (int(rows[0]), int(rows[-1]) + 1)
+        out[part] = make_windows(array, bounds, window["seq_len"], window["horizon"], target_col)
         if not len(out[part]):
             raise ValueError(f"no {part} windows: the part is shorter than the horizon")
     return out
 
 
-def _actual(y: np.ndarray, windows: Windows) -> np.ndarray:
-    horizon = windows.targets.shape[1]
-    return y[windows.target_index[:, None] + np.arange(horizon)[None, :]]
+# --- models ------------------------------------------------------------------------------
 
 
-def _long(
-    split: pd.DataFrame, windows: Windows, part: str, model: str, forecast: np.ndarray
+def forecast_persistence(
+    split: pd.DataFrame, windows: dict[str, Windows], target: str
 ) -> pd.DataFrame:
-    """One row per (window, step): target timestamp, part, model, step, actual, forecast."""
-    y = split.iloc[:, 2].to_numpy(dtype=float)
-    horizon = windows.targets.shape[1]
-    rows = (windows.target_index[:, None] + np.arange(horizon)[None, :]).ravel()
-    return pd.DataFrame(
-        {
-            TIME: split[TIME].to_numpy()[rows],
-            PART: part,
-            "model": model,
-            "step": np.tile(np.arange(1, horizon + 1), len(windows)),
-            "actual": y[rows],
-            "forecast": np.asarray(forecast, dtype=float).reshape(-1),
-        }
+    """``y[t+k] = y[t-1]`` on the val and test windows."""
+    y, horizon = _target(split, target), _horizon(windows)
+    return _forecast_frame(
+        split,
+        target,
+        windows,
+        "persistence",
+        {p: models.persistence(y, windows[p].target_index, horizon) for p in EVAL_PARTS},
     )
 
 
-def _rounded(values: dict[str, Any]) -> dict[str, Any]:
-    def rnd(v: Any) -> Any:
-        if isinstance(v, float):
-            return round(v, 6)
-        return [rnd(x) for x in v] if isinstance(v, list) else v
+def forecast_seasonal_naive(
+    split: pd.DataFrame, windows: dict[str, Windows], target: str, baselines: dict[str, Any]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The value one season earlier; skipped (empty, with the reason) when history is short."""
+    period, horizon = baselines.get("seasonal_period"), _horizon(windows)
+    reason = models.seasonal_skip_reason(period, int(split[PART].eq("train").sum()), horizon)
+    if reason:
+        logger.warning("Seasonal naive skipped: %s", reason)
+        return _forecast_frame(split, target, windows, "seasonal_naive", {}), {"skipped": reason}
+    y = _target(split, target)
+    forecasts = {
+        p: models.seasonal_naive(y, windows[p].target_index, int(period), horizon)
+        for p in EVAL_PARTS
+    }
+    frame = _forecast_frame(split, target, windows, "seasonal_naive", forecasts)
+    return frame, {"skipped": None}
 
-    return {k: rnd(v) for k, v in values.items()}
+
+def fit_ridge_ar(
+    windows: dict[str, Windows],
+    window: dict[str, Any],
+    scaler: dict[str, Any],
+    baselines: dict[str, Any],
+    compute: dict[str, Any],
+) -> dict[str, Any]:
+    """Ridge autoregression on the lagged windows; ``alpha`` chosen on validation."""
+    with models.blas_threads(compute["blas_threads"]):
+        state = models.fit_ridge_ar(windows["train"], windows["val"], baselines["ridge_alphas"])
+    return {**state, "seq_len": window["seq_len"], "features": scaler["columns"]}
+
+
+def forecast_ridge_ar(
+    ridge: dict[str, Any],
+    split: pd.DataFrame,
+    windows: dict[str, Windows],
+    scaler: dict[str, Any],
+    target: str,
+    compute: dict[str, Any],
+) -> pd.DataFrame:
+    """Val and test forecasts of the saved ridge state, in the target's units."""
+    inverse = Scaler.from_dict(scaler).inverse_column
+    with models.blas_threads(compute["blas_threads"]):
+        forecasts = {
+            p: inverse(models.predict_ridge(ridge, windows[p]), target) for p in EVAL_PARTS
+        }
+    return _forecast_frame(split, target, windows, "ridge_ar", forecasts)
+
+
+def train_lstm_candidates(
+    windows: dict[str, Windows], lstm: dict[str, Any], compute: dict[str, Any], seed: int
+) -> dict[str, dict[str, Any]]:
+    """Each architecture of ``lstm.candidates`` trained on train, early-stopped on val."""
+    device = tslstm.select_device(compute["device"])
+    shared = {k: v for k, v in lstm.items() if k in tslstm.DEFAULTS}
+    candidates = {}
+    with tslstm.torch_compute(compute["torch_threads"], compute["deterministic"]):
+        for name, overrides in (lstm.get("candidates") or {"lstm": {}}).items():
+            config = {**tslstm.DEFAULTS, **shared, **(overrides or {})}
+            model, info = tslstm.train_lstm(windows["train"], windows["val"], config, seed, device)
+            state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+            candidates[name] = {"config": config, "state": state, "info": info}
+    return candidates
+
+
+def select_lstm(
+    candidates: dict[str, dict[str, Any]],
+    split: pd.DataFrame,
+    windows: dict[str, Windows],
+    scaler: dict[str, Any],
+    target: str,
+    compute: dict[str, Any],
+    seed: int,
+) -> tuple[dict, dict[str, Any], pd.DataFrame]:
+    """The candidate with the lowest validation RMSE: its weights, model card and history.
+
+    Test is never looked at here; only the chosen model is scored on it later.
+    """
+    val_rmse = {
+        name: forecast_metrics(
+            _actual(split, target, windows["val"]),
+            _predict_lstm(
+                c["state"],
+                _architecture(c["config"], windows),
+                windows["val"],
+                scaler,
+                target,
+                compute,
+            ),
+        )["rmse"]
+        for name, c in candidates.items()
+    }
+    chosen = min(val_rmse, key=val_rmse.get)
+    logger.info("LSTM candidate %r chosen on validation RMSE %s", chosen, val_rmse)
+    config, info, state = (candidates[chosen][k] for k in ("config", "info", "state"))
+    architecture = _architecture(config, windows)
+    card = {
+        "model_id": "timeseries_lstm",
+        "family": "lstm",
+        "candidate": chosen,
+        "architecture": architecture,
+        "n_features": int(windows["train"].inputs.shape[2]),
+        "features": scaler["columns"],
+        "target": target,
+        "seq_len": int(windows["train"].inputs.shape[1]),
+        "training": {k: v for k, v in config.items() if k not in architecture},
+        "seed": seed,
+        "device": str(tslstm.select_device(compute["device"])),
+        "train_windows": len(windows["train"]),
+        "best_epoch": info["best_epoch"],
+        "epochs_run": info["epochs_run"],
+        "candidates_val_rmse": {name: round(v, 6) for name, v in val_rmse.items()},
+        "size_bytes": int(sum(t.numel() * t.element_size() for t in state.values())),
+        "data_sha256": _windows_sha256(windows),
+        "params_sha256": hashlib.sha256(
+            json.dumps([config, architecture, seed], sort_keys=True, default=str).encode()
+        ).hexdigest(),
+        # Time fields (DESIGN.md "Determinism and time"): the only values that change per run.
+        "train_seconds": {name: c["info"]["train_seconds"] for name, c in candidates.items()},
+        "created_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+    }
+    return state, card, pd.DataFrame(info["history"])
+
+
+def forecast_lstm(
+    weights: dict,
+    card: dict[str, Any],
+    split: pd.DataFrame,
+    windows: dict[str, Windows],
+    scaler: dict[str, Any],
+    target: str,
+    compute: dict[str, Any],
+) -> pd.DataFrame:
+    """Val and test forecasts of the saved LSTM weights, in the target's units."""
+    forecasts = {
+        p: _predict_lstm(weights, card["architecture"], windows[p], scaler, target, compute)
+        for p in EVAL_PARTS
+    }
+    return _forecast_frame(split, target, windows, "lstm", forecasts)
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+def report_acf(choice: dict[str, Any]) -> tuple[Figure, pd.DataFrame]:
+    """The training ACF with the threshold and ``SEQ_LEN``, as a PNG and as plot data."""
+    acf = choice["acf"]
+    figure = plots.acf_figure(acf, choice["acf_threshold"], choice["seq_len"], choice["n_train"])
+    return figure, pd.DataFrame({"lag": np.arange(len(acf)), "acf": acf})
+
+
+def report_training_curve(
+    history: pd.DataFrame, card: dict[str, Any]
+) -> tuple[pd.DataFrame, Figure]:
+    """Train and validation loss per epoch of the chosen LSTM, as plot data and a PNG."""
+    return history, plots.training_figure(history, card["best_epoch"])
+
+
+def collect_forecasts(
+    persistence: pd.DataFrame,
+    seasonal_naive: pd.DataFrame,
+    ridge_ar: pd.DataFrame,
+    lstm: pd.DataFrame,
+) -> pd.DataFrame:
+    """Every model's val and test forecasts in one long table (same windows for all)."""
+    frames = [f for f in (persistence, seasonal_naive, ridge_ar, lstm) if len(f)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def select_test_predictions(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """The test part of the forecasts (the saved predictions)."""
+    return forecasts[forecasts[PART].eq("test")].reset_index(drop=True)
+
+
+def score_forecasts(forecasts: pd.DataFrame, report: dict[str, Any]) -> dict[str, dict[str, dict]]:
+    """RMSE, MAE, MAPE per model and part, in the target's units (per step when multi-step)."""
+    eps = float(report.get("mape_epsilon", 1e-6))
+    scores: dict[str, dict[str, dict]] = {}
+    for (model, part), rows in forecasts.groupby(["model", PART], sort=False):
+        scores.setdefault(model, {})[part] = _rounded(
+            forecast_metrics(rows["actual"], rows["forecast"], eps)
+        )
+        if rows["step"].max() > 1:
+            scores[model][part]["rmse_by_step"] = [
+                round(forecast_metrics(g["actual"], g["forecast"], eps)["rmse"], 6)
+                for _, g in rows.groupby("step")
+            ]
+    return scores
+
+
+def headline_metrics(scores: dict[str, dict[str, dict]]) -> dict[str, Any]:
+    """The few numbers ``dvc metrics`` compares: test RMSE per model and the LSTM's ratios."""
+    test_rmse = {m: scores[m]["test"]["rmse"] for m in MODELS if m in scores}
+    return {
+        "test_rmse": test_rmse,
+        "lstm_vs_persistence": round(test_rmse["lstm"] / test_rmse["persistence"], 4),
+        "lstm_vs_ridge_ar": round(test_rmse["lstm"] / test_rmse["ridge_ar"], 4),
+    }
+
+
+def report_details(
+    scores: dict[str, dict[str, dict]],
+    window: dict[str, Any],
+    lstm_card: dict[str, Any],
+    ridge: dict[str, Any],
+    seasonal_status: dict[str, Any],
+    data_report: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything behind the headline: all scores, window, chosen settings, data counts."""
+    return {
+        "scores": scores,
+        "seq_len": window["seq_len"],
+        "horizon": window["horizon"],
+        "ridge_alpha": ridge["alpha"],
+        "lstm_candidate": lstm_card["candidate"],
+        "lstm_best_epoch": lstm_card["best_epoch"],
+        "lstm_candidates_val_rmse": lstm_card["candidates_val_rmse"],
+        "data": {
+            "rows": data_report["rows_out"],
+            "target_filled": data_report["target_filled"],
+            "missing_timestamps": data_report["missing_timestamps"],
+            "dropped": data_report["dropped_leading"] + data_report["dropped_trailing"],
+        },
+        "skipped": {"seasonal_naive": seasonal_status["skipped"]}
+        if seasonal_status["skipped"]
+        else {},
+    }
+
+
+def build_leaderboard(scores: dict[str, dict[str, dict]]) -> tuple[pd.DataFrame, str]:
+    """One row per model, best test RMSE first, as CSV and as Markdown."""
+    board = leaderboard(scores)
+    return board, board.to_markdown(index=False) + "\n"
+
+
+def report_forecast(
+    forecasts: pd.DataFrame, target: str, report: dict[str, Any]
+) -> tuple[pd.DataFrame, Figure]:
+    """Last test points: actual and every model's one-step forecast, as plot data and a PNG."""
+    test = forecasts[forecasts[PART].eq("test") & forecasts["step"].eq(1)]
+    step_one = test.pivot(index=TIME, columns="model", values="forecast")
+    actual = test.drop_duplicates(TIME).set_index(TIME)["actual"]
+    plot_data = step_one.assign(actual=actual).reset_index()
+    plot_data = plot_data.tail(int(report.get("plot_points", 730))).reset_index(drop=True)
+    plot_data.insert(0, "t", np.arange(len(plot_data)))
+    model_names = [m for m in MODELS if m in step_one.columns]
+    plot_data = plot_data[["t", TIME, "actual", *model_names]]
+    figure = plots.forecast_figure(plot_data, target, model_names)
+    plot_data = plot_data.assign(**{TIME: plot_data[TIME].dt.strftime("%Y-%m-%d %H:%M:%S")})
+    return plot_data.round(4), figure
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _target(frame: pd.DataFrame, target: str) -> np.ndarray:
+    return frame[target].to_numpy(dtype=float)
+
+
+def _horizon(windows: dict[str, Windows]) -> int:
+    return int(windows["train"].targets.shape[1])
+
+
+def _actual(split: pd.DataFrame, target: str, windows: Windows) -> np.ndarray:
+    rows = windows.target_index[:, None] + np.arange(windows.targets.shape[1])[None, :]
+    return _target(split, target)[rows]
+
+
+def _architecture(config: dict[str, Any], windows: dict[str, Windows]) -> dict[str, Any]:
+    train = windows["train"]
+    return {
+        **tslstm.architecture(config),
+        "horizon": int(train.targets.shape[1]),
+        "target_col": int(train.target_col),
+    }
+
+
+def _predict_lstm(
+    state: dict,
+    architecture: dict[str, Any],
+    windows: Windows,
+    scaler: dict[str, Any],
+    target: str,
+    compute: dict[str, Any],
+) -> np.ndarray:
+    """Forecasts of an LSTM rebuilt from ``state``, back in the target's units."""
+    device = tslstm.select_device(compute["device"])
+    model = tslstm.build_model(windows.inputs.shape[2], architecture)
+    model.load_state_dict(state)
+    with tslstm.torch_compute(compute["torch_threads"], compute["deterministic"]):
+        scaled = tslstm.predict(model.to(device), windows, device)
+    return Scaler.from_dict(scaler).inverse_column(scaled, target)
+
+
+def _forecast_frame(
+    split: pd.DataFrame,
+    target: str,
+    windows: dict[str, Windows],
+    model: str,
+    forecasts: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """One row per (part, window, step): timestamp, part, model, step, actual, forecast."""
+    y = _target(split, target)
+    frames = []
+    for part, forecast in forecasts.items():
+        part_windows = windows[part]
+        horizon = part_windows.targets.shape[1]
+        rows = (part_windows.target_index[:, None] + np.arange(horizon)[None, :]).ravel()
+        frames.append(
+            pd.DataFrame(
+                {
+                    TIME: split[TIME].to_numpy()[rows],
+                    PART: part,
+                    "model": model,
+                    "step": np.tile(np.arange(1, horizon + 1), len(part_windows)),
+                    "actual": y[rows],
+                    "forecast": np.asarray(forecast, dtype=float).reshape(-1),
+                }
+            )
+        )
+    if not frames:  # a skipped model
+        return pd.DataFrame(columns=[TIME, PART, "model", "step", "actual", "forecast"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _windows_sha256(windows: dict[str, Windows]) -> str:
+    digest = hashlib.sha256()
+    for part in PARTS:
+        digest.update(np.ascontiguousarray(windows[part].inputs).tobytes())
+        digest.update(np.ascontiguousarray(windows[part].targets).tobytes())
+    return digest.hexdigest()
+
+
+def _rounded(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 6) if isinstance(v, float) else v for k, v in values.items()}
