@@ -73,7 +73,9 @@ def run_kedro(project: Path) -> dict:
     bootstrap_project(project)
     pipeline = (
         preprocess.create_pipeline()
-        + features.create_pipeline().only_nodes("features_select_documents", "features_build_tfidf")
+        + features.create_pipeline().to_outputs(
+            "features_rows", "features_tfidf_fit", "features_tfidf_val", "features_tfidf_test"
+        )
         + train_classical.create_pipeline(representations=["tfidf"])
         + evaluate.create_pipeline()
     )
@@ -102,10 +104,10 @@ def run_plain(project: Path) -> dict:
         conf.update(yaml.safe_load((ROOT / f"conf/base/parameters_{name}.yml").read_text()))
     seed = conf["common"]["seed"]
     reviews = pd.read_parquet(project / "data/02_intermediate/ingest/reviews.parquet")
-    preprocessor = TextPreprocessor(conf["preprocess"])
+    preprocessor = TextPreprocessor(conf["preprocess"]["text"])
     config = preprocessor.to_config()
     light, tokens = preprocessor.light_and_tokens(
-        reviews["text"].fillna("").astype(str).tolist(), n_process=config["n_process"]
+        reviews["text"].fillna("").astype(str).tolist(), **conf["preprocess"]["speed"]
     )
     reviews = reviews.assign(text_light=light, tokens=tokens)
     folds = {

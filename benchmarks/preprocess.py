@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from mlops_pipeline.imdb_archive import read_aclimdb  # noqa: E402
+from mlops_pipeline.datasets.imdb_archive import read_aclimdb  # noqa: E402
 from mlops_pipeline.text import TextPreprocessor  # noqa: E402
 
 
@@ -52,15 +52,18 @@ def main() -> None:
     args = parser.parse_args()
 
     params = yaml.safe_load((ROOT / "conf/base/parameters_preprocess.yml").read_text())
-    config = params["preprocess"]
-    n_process = args.n_process if args.n_process is not None else config.get("n_process", 2)
+    config = params["preprocess"]["text"]
+    speed = params["preprocess"]["speed"]
+    n_process = args.n_process if args.n_process is not None else speed["n_process"]
 
     texts = read_aclimdb(archive_path(), show_progress=False)["text"].tolist()[: args.limit]
     print(f"{len(texts)} reviews loaded; n_process={n_process}", file=sys.stderr)
 
     preprocessor = TextPreprocessor(config)
     start = time.perf_counter()
-    light, tokens = preprocessor.light_and_tokens(texts, n_process=n_process)
+    light, tokens = preprocessor.light_and_tokens(
+        texts, n_process=n_process, chunk_size=speed["chunk_size"]
+    )
     seconds = time.perf_counter() - start
     n_rate = len(texts) / seconds
 

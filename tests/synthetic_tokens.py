@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 
@@ -49,28 +49,37 @@ def synthetic_reviews(n_per_fold: int = 30, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
+def project_config(env: str = "test") -> OmegaConfigLoader:
+    """The project's configuration as ``kedro run --env <env>`` sees it (``conf/<env>`` over
+    ``conf/base``), loaded by Kedro's own ``OmegaConfigLoader``."""
+    return OmegaConfigLoader(
+        conf_source=str(PROJECT_ROOT / "conf"), base_env="base", default_run_env=env
+    )
+
+
 def run_pipeline_on_tmp_catalog(
     pipeline_name: str, tmp_path: Path, reviews: pd.DataFrame, env: str = "test"
 ) -> DataCatalog:
-    """Run ``pipeline_name`` with its real catalog file, every path moved under ``tmp_path``,
-    and the parameters of ``conf/<env>`` (falling back to ``conf/base``); return the catalog."""
-    conf = PROJECT_ROOT / "conf"
-    config = yaml.safe_load((conf / "base" / f"catalog_{pipeline_name}.yml").read_text())
-    for entry in config.values():
+    """Run ``pipeline_name`` on ``reviews`` with the catalog entries and parameters of ``env``,
+    every path moved under ``tmp_path``; return a fresh catalog that reloads from disk."""
+    module = importlib.import_module(f"mlops_pipeline.pipelines.{pipeline_name}")
+    pipeline = module.create_pipeline()
+    config = project_config(env)
+    entries = {
+        name: dict(entry)
+        for name, entry in config["catalog"].items()
+        if name in pipeline.datasets() and name != "reviews_preprocessed"
+    }
+    for entry in entries.values():
         for key in ("filepath", "path"):
             if key in entry:
                 entry[key] = str(tmp_path / entry[key])
-    catalog = DataCatalog.from_config(config)
+    catalog = DataCatalog.from_config(entries)
     catalog["reviews_preprocessed"] = reviews
-    params_file = conf / env / f"parameters_{pipeline_name}.yml"
-    if not params_file.exists():
-        params_file = conf / "base" / f"parameters_{pipeline_name}.yml"
-    params = yaml.safe_load(params_file.read_text())[pipeline_name]
-    catalog["params:common.seed"] = 42
-    _add_params(catalog, f"params:{pipeline_name}", params)
-    module = importlib.import_module(f"mlops_pipeline.pipelines.{pipeline_name}")
-    SequentialRunner().run(module.create_pipeline(), catalog)
-    return DataCatalog.from_config(config)  # a fresh catalog: everything reloads from disk
+    for name, value in config["parameters"].items():
+        _add_params(catalog, f"params:{name}", value)
+    SequentialRunner().run(pipeline, catalog)
+    return DataCatalog.from_config(entries)
 
 
 def _add_params(catalog: DataCatalog, prefix: str, value: object) -> None:
@@ -78,3 +87,16 @@ def _add_params(catalog: DataCatalog, prefix: str, value: object) -> None:
     if isinstance(value, dict):
         for key, sub in value.items():
             _add_params(catalog, f"{prefix}.{key}", sub)
+
+
+#: Files that hold wall times by design (DESIGN.md "Determinism and time").
+TIMING_FILES = {"timings.json", "node_timings.json"}
+
+
+def output_bytes(root: Path) -> dict[str, bytes]:
+    """Every file a run wrote under ``root`` (relative path -> bytes), timing files aside."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name not in TIMING_FILES
+    }

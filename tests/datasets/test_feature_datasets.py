@@ -38,6 +38,8 @@ def test_npy_round_trip_and_no_objects(tmp_path: Path) -> None:
     np.testing.assert_array_equal(ds.load(), data)
     with pytest.raises(DatasetError):
         ds.save(np.array([{"a": 1}], dtype=object))  # would need a pickle
+    np.testing.assert_array_equal(ds.load(), data)  # the failed save left the old file
+    assert [p.name for p in tmp_path.iterdir()] == ["a.npy"]  # and no temp file
 
 
 @pytest.mark.parametrize("family", ["word2vec", "fasttext"])
@@ -54,6 +56,29 @@ def test_gensim_model_round_trip(tmp_path: Path, family: str) -> None:
     np.testing.assert_array_equal(loaded.wv["good"], model.wv["good"])
     with pytest.raises(DatasetError):
         GensimModelDataset(str(tmp_path / "x"), family="pickle").load()
+
+
+@pytest.mark.parametrize("family", ["word2vec", "fasttext"])
+def test_gensim_model_file_depends_on_the_model_only(tmp_path: Path, family: str) -> None:
+    from gensim.models import FastText, Word2Vec
+
+    cls = FastText if family == "fasttext" else Word2Vec
+    extra = {"bucket": 1000} if family == "fasttext" else {}
+    sents = [["good", "movie", "bad", "plot"]] * 20
+    trained = [
+        cls(sents, vector_size=8, min_count=1, epochs=1, workers=1, seed=1, **extra)
+        for _ in range(2)
+    ]
+    folders = []
+    for i, model in enumerate(trained):
+        folder = tmp_path / str(i) / "gensim"
+        folder.mkdir(parents=True)
+        (folder / "model.wv.stale.npy").write_bytes(b"left by an earlier model")
+        GensimModelDataset(str(folder / "model"), family=family).save(model)
+        folders.append({p.name: p.read_bytes() for p in folder.iterdir()})
+    assert "model.wv.stale.npy" not in folders[0]  # the folder is replaced as a whole
+    assert folders[0] == folders[1]  # no timestamps, wall times or paths inside
+    assert trained[0].lifecycle_events  # the caller's model is left as it was
 
 
 def test_artifact_dir_round_trip_and_type_check(tmp_path: Path) -> None:

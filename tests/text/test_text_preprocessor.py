@@ -27,7 +27,15 @@ EDGE = [
 def test_base_parameters_equal_the_code_defaults() -> None:
     # The docs/params file and the defaults a saved model falls back to must not drift apart.
     params = yaml.safe_load((ROOT / "conf/base/parameters_preprocess.yml").read_text())
-    assert TextPreprocessor(params["preprocess"]).to_config() == DEFAULT_CONFIG
+    assert set(params["preprocess"]) == {"text", "speed"}
+    assert TextPreprocessor(params["preprocess"]["text"]).to_config() == DEFAULT_CONFIG
+
+
+def test_speed_knobs_are_not_part_of_the_config() -> None:
+    # A model hashes to_config(): n_process / chunk_size / show_progress must never be in it.
+    assert not {"n_process", "chunk_size", "show_progress"} & set(DEFAULT_CONFIG)
+    with pytest.raises(ValueError, match="preprocess.speed"):
+        TextPreprocessor({"chunk_size": 10})
 
 
 def test_to_config_round_trips_through_json_and_pickle() -> None:
@@ -63,9 +71,9 @@ def test_edge_cases_keep_every_row() -> None:
 
 def test_processes_give_the_same_tokens_in_the_same_order() -> None:
     texts = [f"Review {i}: it's <b>not</b> bad, {'great ' * (i % 5)}!" for i in range(60)] + EDGE
-    pre = TextPreprocessor({"chunk_size": 7})
-    serial = pre.light_and_tokens(texts, n_process=1)
-    parallel = pre.light_and_tokens(texts, n_process=2)
+    pre = TextPreprocessor({})
+    serial = pre.light_and_tokens(texts, n_process=1, chunk_size=7)
+    parallel = pre.light_and_tokens(texts, n_process=2, chunk_size=7)
     assert parallel == serial
     assert pre.tokens(texts, n_process=2, show_progress=True) == serial[1]
     assert serial[1][1][:2] == ["review", "1"]
@@ -73,7 +81,8 @@ def test_processes_give_the_same_tokens_in_the_same_order() -> None:
 
 def test_chunk_size_does_not_change_the_output() -> None:
     texts = [f"Movie {i} was fine." for i in range(10)]
-    assert TextPreprocessor({"chunk_size": 3}).tokens(texts) == TextPreprocessor({}).tokens(texts)
+    pre = TextPreprocessor({})
+    assert pre.tokens(texts, chunk_size=3) == pre.tokens(texts)
 
 
 @pytest.mark.parametrize("n_process", [0, -1])

@@ -8,14 +8,14 @@ from typing import Any
 import pandas as pd
 from kedro.io import AbstractDataset, DatasetError
 
-from mlops_pipeline.imdb_archive import read_aclimdb
+from .imdb_archive import read_aclimdb
 
 
 class AclImdbDataset(AbstractDataset[None, pd.DataFrame]):
     """Loads ``aclImdb_v1.tar.gz`` (or an extracted ``aclImdb/`` folder) as raw review rows.
 
     ``filepath`` may point at the archive or at the folder; the layout is validated on load
-    (see :func:`mlops_pipeline.imdb_archive.read_aclimdb`).
+    (see :func:`mlops_pipeline.datasets.imdb_archive.read_aclimdb`).
     """
 
     def __init__(self, filepath: str, metadata: dict[str, Any] | None = None) -> None:

@@ -40,7 +40,6 @@ class ArtifactDirDataset(AbstractDataset[Any, Any]):
         expected = _artifact_class(self._kind)
         if not isinstance(data, expected):
             raise DatasetError(f"expected a {expected.__name__}, got {type(data).__name__}")
-        self._path.parent.mkdir(parents=True, exist_ok=True)
         data.save(self._path)
 
     def _exists(self) -> bool:

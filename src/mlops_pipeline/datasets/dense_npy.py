@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from kedro.io import AbstractDataset
 
+from mlops_pipeline.atomic_io import atomic_file
+
 
 class NpyDataset(AbstractDataset[np.ndarray, np.ndarray]):
-    """A numeric ``np.ndarray`` in one ``.npy`` file (write-then-rename; ``mmap_mode`` optional)."""
+    """A numeric ``np.ndarray`` in one ``.npy`` file (atomic save; ``mmap_mode`` optional)."""
 
     def __init__(
         self, filepath: str, mmap_mode: str | None = None, metadata: dict[str, Any] | None = None
@@ -24,13 +25,8 @@ class NpyDataset(AbstractDataset[np.ndarray, np.ndarray]):
         return np.load(self._filepath, mmap_mode=self._mmap_mode, allow_pickle=False)
 
     def save(self, data: np.ndarray) -> None:
-        self._filepath.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._filepath.with_name(f".{self._filepath.stem}.tmp-{os.getpid()}.npy")
-        try:
+        with atomic_file(self._filepath) as tmp:
             np.save(tmp, np.asarray(data), allow_pickle=False)
-            os.replace(tmp, self._filepath)
-        finally:
-            tmp.unlink(missing_ok=True)
 
     def _exists(self) -> bool:
         return self._filepath.exists()

@@ -2,16 +2,20 @@
 
 gensim's native format is a pickle plus ``.npy`` side files for the large arrays. It is written
 and read here only for models this project trained, from its own output folder
-(``data/06_models/embeddings/``); anything that must be loaded from elsewhere (a model bundle)
-uses :class:`mlops_pipeline.embeddings.DocumentEmbedder`'s JSON + ``.npy`` format instead.
+(``data/04_feature/embeddings/<family>/gensim/``); anything that must be loaded from elsewhere
+(a model bundle) uses :class:`mlops_pipeline.embeddings.DocumentEmbedder`'s JSON + ``.npy``
+format instead.
 """
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 from kedro.io import AbstractDataset, DatasetError
+
+from mlops_pipeline.atomic_io import atomic_directory
 
 _FAMILIES = ("word2vec", "fasttext")
 
@@ -25,8 +29,15 @@ def _model_class(family: str) -> type:
 class GensimModelDataset(AbstractDataset[Any, Any]):
     """A trained gensim model: ``<filepath>`` plus gensim's ``<filepath>.*.npy`` side files.
 
+    The folder of ``filepath`` belongs to the model: a save replaces the whole folder at once
+    (:func:`~mlops_pipeline.atomic_io.atomic_directory`), so side files of an earlier model never
+    linger. What gensim records about the run rather than the model - its lifecycle log
+    (timestamps, host name, file names) and ``total_train_time`` (wall seconds) - is left out of
+    the saved copy, so the file is a function of the data, parameters and seed (training
+    seconds are reported in the stage's ``timings.json``).
+
     Args:
-        filepath: the model file (put each model in a folder of the stage's own).
+        filepath: the model file, in a folder of its own.
         family: ``"word2vec"`` or ``"fasttext"``: the only classes this dataset loads.
     """
 
@@ -46,10 +57,11 @@ class GensimModelDataset(AbstractDataset[Any, Any]):
         expected = _model_class(self._family)
         if not isinstance(data, expected):
             raise DatasetError(f"expected a {expected.__name__}, got {type(data).__name__}")
-        self._filepath.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self._filepath.parent.glob(f"{self._filepath.name}.*.npy"):
-            stale.unlink()  # side files of an earlier model (another vector_size, bucket, ...)
-        data.save(str(self._filepath))
+        model = copy.copy(data)  # the caller's model keeps its own log and train time
+        model.lifecycle_events = None  # no datetime / platform / path records in the pickle
+        model.total_train_time = 0.0
+        with atomic_directory(self._filepath.parent) as tmp:
+            model.save(str(tmp / self._filepath.name))
 
     def _exists(self) -> bool:
         return self._filepath.exists()

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import scipy.sparse as sp
 from kedro.io import AbstractDataset
 
+from mlops_pipeline.atomic_io import atomic_file
+
 
 class SparseNpzDataset(AbstractDataset[sp.spmatrix, sp.csr_matrix]):
-    """Saves any scipy sparse matrix as CSR ``.npz`` (write-then-rename); loads a ``csr_matrix``.
+    """Saves any scipy sparse matrix as CSR ``.npz`` (atomic save); loads a ``csr_matrix``.
 
     Args:
         filepath: the ``.npz`` file.
@@ -29,13 +30,8 @@ class SparseNpzDataset(AbstractDataset[sp.spmatrix, sp.csr_matrix]):
         return sp.csr_matrix(sp.load_npz(self._filepath))
 
     def save(self, data: sp.spmatrix) -> None:
-        self._filepath.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._filepath.with_name(f".{self._filepath.stem}.tmp-{os.getpid()}.npz")
-        try:
+        with atomic_file(self._filepath) as tmp:
             sp.save_npz(tmp, sp.csr_matrix(data), compressed=self._compressed)
-            os.replace(tmp, self._filepath)
-        finally:
-            tmp.unlink(missing_ok=True)
 
     def _exists(self) -> bool:
         return self._filepath.exists()

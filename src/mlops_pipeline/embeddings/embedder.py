@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
+from mlops_pipeline.atomic_io import atomic_directory
 
 POOLINGS = ("mean", "tfidf")
 FORMAT_VERSION = 1
@@ -246,50 +247,43 @@ class DocumentEmbedder:
     # -- persistence -------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike[str]) -> None:
         """Write JSON + ``.npy`` files (no pickle) to ``directory``, atomically."""
-        target = Path(directory)
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        try:
-            config = {
-                "format_version": FORMAT_VERSION,
-                "family": self.family,
-                "pooling": self.pooling,
-                "vector_size": self.vector_size,
-                "vocabulary_size": self.vocabulary_size,
-                "n_idf_docs": self.n_idf_docs,
-                "subwords": self.has_subwords,
-                "min_n": self.min_n,
-                "max_n": self.max_n,
-                "bucket": 0 if self.ngram_vectors is None else len(self.ngram_vectors),
-            }
-            (tmp / "config.json").write_text(json.dumps(config, indent=2))
-            (tmp / "vocabulary.json").write_text(json.dumps(self.keys, ensure_ascii=False))
-            (tmp / "idf_terms.json").write_text(json.dumps(self.idf_terms, ensure_ascii=False))
+        config = {
+            "format_version": FORMAT_VERSION,
+            "family": self.family,
+            "pooling": self.pooling,
+            "vector_size": self.vector_size,
+            "vocabulary_size": self.vocabulary_size,
+            "n_idf_docs": self.n_idf_docs,
+            "subwords": self.has_subwords,
+            "min_n": self.min_n,
+            "max_n": self.max_n,
+            "bucket": 0 if self.ngram_vectors is None else len(self.ngram_vectors),
+        }
+        with atomic_directory(directory) as tmp:
+            (tmp / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+            (tmp / "vocabulary.json").write_text(
+                json.dumps(self.keys, ensure_ascii=False), encoding="utf-8"
+            )
+            (tmp / "idf_terms.json").write_text(
+                json.dumps(self.idf_terms, ensure_ascii=False), encoding="utf-8"
+            )
             np.save(tmp / "vectors.npy", self.vectors, allow_pickle=False)
             np.save(tmp / "idf.npy", self.idf_values, allow_pickle=False)
             if self.ngram_vectors is not None:
                 np.save(tmp / "ngram_vectors.npy", self.ngram_vectors, allow_pickle=False)
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            if target.exists():
-                os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> DocumentEmbedder:
         """Load :meth:`save` output (``np.load(allow_pickle=False)`` and JSON only)."""
         source = Path(directory)
-        config = json.loads((source / "config.json").read_text())
+        config = json.loads((source / "config.json").read_text(encoding="utf-8"))
         if config.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"Unsupported embedder format in {source}: {config!r}")
         ngram_path = source / "ngram_vectors.npy"
         return cls(
-            keys=json.loads((source / "vocabulary.json").read_text()),
+            keys=json.loads((source / "vocabulary.json").read_text(encoding="utf-8")),
             vectors=np.load(source / "vectors.npy", allow_pickle=False),
-            idf_terms=json.loads((source / "idf_terms.json").read_text()),
+            idf_terms=json.loads((source / "idf_terms.json").read_text(encoding="utf-8")),
             idf_values=np.load(source / "idf.npy", allow_pickle=False),
             n_idf_docs=config["n_idf_docs"],
             pooling=config["pooling"],

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,8 @@ import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from mlops_pipeline.atomic_io import atomic_directory
 
 KINDS = ("bow", "tfidf")
 FORMAT_VERSION = 1
@@ -155,37 +156,30 @@ class TokenVectorizer(TransformerMixin, BaseEstimator):
         """Write ``config.json``, ``vocabulary.json`` (and ``idf.npy``) atomically to ``directory``."""
         if not hasattr(self, "vectorizer_"):
             raise RuntimeError("Cannot save an unfitted TokenVectorizer")
-        target = Path(directory)
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        try:
-            config = {
-                "format_version": FORMAT_VERSION,
-                "kind": self.kind,
-                "params": _jsonable(dict(self.params or {})),
-                "stop_words": _stop_word_options(self.stop_words),
-                "n_features": self.n_features,
-                "sklearn_version": sklearn.__version__,
-            }
-            (tmp / "config.json").write_text(json.dumps(config, indent=2))
+        config = {
+            "format_version": FORMAT_VERSION,
+            "kind": self.kind,
+            "params": _jsonable(dict(self.params or {})),
+            "stop_words": _stop_word_options(self.stop_words),
+            "n_features": self.n_features,
+            "sklearn_version": sklearn.__version__,
+        }
+        with atomic_directory(directory) as tmp:
+            (tmp / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
             (tmp / "vocabulary.json").write_text(
                 json.dumps(self.feature_names.tolist(), ensure_ascii=False)
             )
             if self.idf is not None:
                 np.save(tmp / "idf.npy", self.idf, allow_pickle=False)
-            _replace_dir(tmp, target)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str]) -> TokenVectorizer:
         """Rebuild a fitted vectorizer from :meth:`save` output (JSON + npy; no pickle)."""
         source = Path(directory)
-        config = json.loads((source / "config.json").read_text())
+        config = json.loads((source / "config.json").read_text(encoding="utf-8"))
         if config.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"Unsupported vectorizer format in {source}: {config!r}")
-        terms = json.loads((source / "vocabulary.json").read_text())
+        terms = json.loads((source / "vocabulary.json").read_text(encoding="utf-8"))
         obj = cls(kind=config["kind"], params=config["params"], stop_words=config["stop_words"])
         vec = _sklearn_vectorizer(obj.kind, dict(obj.params or {}))
         vec.vocabulary_ = {term: i for i, term in enumerate(terms)}
@@ -214,15 +208,6 @@ def _fitted_transformer(vec: TfidfVectorizer) -> Any:
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
-
-
-def _replace_dir(tmp: Path, target: Path) -> None:
-    """Swap ``tmp`` into ``target`` (the old copy is removed only after the new one is in place)."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_vectorizer(

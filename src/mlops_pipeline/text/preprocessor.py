@@ -24,7 +24,10 @@ from .tokenize import (
 
 logger = logging.getLogger(__name__)
 
-#: Defaults for every key of ``conf/base/parameters_preprocess.yml`` (see docs/preprocess.md).
+#: Defaults for every key of ``preprocess.text`` in ``conf/base/parameters_preprocess.yml`` (see
+#: docs/preprocess.md): the options that change the tokens. Speed knobs (``n_process``,
+#: ``chunk_size``, ``show_progress``) are arguments of :meth:`TextPreprocessor.tokens` and
+#: :meth:`TextPreprocessor.light_and_tokens`, never part of the config a model stores or hashes.
 DEFAULT_CONFIG: dict[str, Any] = {
     "clean": {
         "strip_html": True,
@@ -55,9 +58,6 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "well": "well",
     },
     "stemmer": "none",
-    "n_process": 2,
-    "chunk_size": 1000,
-    "show_progress": True,
 }
 
 
@@ -67,12 +67,15 @@ def resolve_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
     resolved = copy.deepcopy(DEFAULT_CONFIG)
     for key, value in (config or {}).items():
         if key not in resolved:
-            raise ValueError(f"Unknown preprocess option {key!r}; known: {sorted(resolved)}")
+            raise ValueError(
+                f"Unknown preprocess.text option {key!r}; known: {sorted(resolved)} "
+                "(speed knobs n_process / chunk_size / show_progress belong in preprocess.speed)"
+            )
         if key == "clean":
             unknown = set(value or {}) - set(resolved["clean"])
             if unknown:
                 raise ValueError(
-                    f"Unknown preprocess.clean option(s) {sorted(unknown)}; "
+                    f"Unknown preprocess.text.clean option(s) {sorted(unknown)}; "
                     f"known: {sorted(resolved['clean'])}"
                 )
             resolved["clean"].update({k: bool(v) for k, v in (value or {}).items()})
@@ -84,7 +87,7 @@ def resolve_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
             resolved[key] = value
     if resolved["tokenizer"] not in TOKENIZERS:
         raise ValueError(
-            f"preprocess.tokenizer must be one of {TOKENIZERS}, got {resolved['tokenizer']!r}"
+            f"preprocess.text.tokenizer must be one of {TOKENIZERS}, got {resolved['tokenizer']!r}"
         )
     return resolved
 
@@ -167,30 +170,44 @@ class TextPreprocessor:
         return light, list(tokenizer(cleaner.finish(t) for t in light))
 
     def tokens(
-        self, texts: Sequence[str], n_process: int = 1, show_progress: bool = False
+        self,
+        texts: Sequence[str],
+        n_process: int = 1,
+        show_progress: bool = False,
+        chunk_size: int = 1000,
     ) -> list[list[str]]:
         """One token list per text, in order (empty list for empty / markup-only text).
 
-        ``n_process > 1`` (``-1``: all cores) splits ``texts`` into ``chunk_size`` chunks for a
-        process pool; each worker cleans, tokenizes and lemmatizes a whole chunk, so only raw
-        text goes out and token lists come back.
+        Speed knobs only (the output never depends on them): ``n_process > 1`` (``-1``: all
+        cores) splits ``texts`` into ``chunk_size`` chunks for a process pool; each worker
+        cleans, tokenizes and lemmatizes a whole chunk, so only raw text goes out and token
+        lists come back. ``show_progress`` draws a tqdm bar.
         """
-        return self._run(texts, n_process, show_progress, with_light=False)[1]
+        return self._run(texts, n_process, show_progress, chunk_size, with_light=False)[1]
 
     def light_and_tokens(
-        self, texts: Sequence[str], n_process: int = 1, show_progress: bool = False
+        self,
+        texts: Sequence[str],
+        n_process: int = 1,
+        show_progress: bool = False,
+        chunk_size: int = 1000,
     ) -> tuple[list[str], list[list[str]]]:
         """``(light(texts), tokens(texts))`` in one parallel pass (what the pipeline writes)."""
-        light, tokens = self._run(texts, n_process, show_progress, with_light=True)
+        light, tokens = self._run(texts, n_process, show_progress, chunk_size, with_light=True)
         assert light is not None
         return light, tokens
 
     def _run(
-        self, texts: Sequence[str], n_process: int, show_progress: bool, with_light: bool
+        self,
+        texts: Sequence[str],
+        n_process: int,
+        show_progress: bool,
+        chunk_size: int,
+        with_light: bool,
     ) -> tuple[list[str] | None, list[list[str]]]:
         texts = list(texts)
         n_process = (os.cpu_count() or 1) if n_process == -1 else max(1, int(n_process))
-        chunk = max(1, int(self._config["chunk_size"]))
+        chunk = max(1, int(chunk_size))
         tasks = [(texts[i : i + chunk], with_light) for i in range(0, len(texts), chunk)]
         n_process = min(n_process, len(tasks))
         light: list[str] = []

@@ -6,9 +6,16 @@ import json
 
 import numpy as np
 import pytest
-from synthetic_tokens import TEST_ONLY, run_pipeline_on_tmp_catalog, synthetic_reviews
+from synthetic_tokens import (
+    TEST_ONLY,
+    output_bytes,
+    project_config,
+    run_pipeline_on_tmp_catalog,
+    synthetic_reviews,
+)
 
 from mlops_pipeline.embeddings import DocumentEmbedder
+from mlops_pipeline.pipelines.embeddings import create_pipeline
 
 FAMILIES = ("word2vec", "fasttext")
 
@@ -61,14 +68,54 @@ def test_report_has_oov_shares_and_neighbours(outputs) -> None:
     _, _, tmp = outputs
     report_dir = tmp / "data/08_reporting/embeddings"
     metrics = json.loads((report_dir / "metrics.json").read_text())
+    assert set(metrics["word2vec"]) == {
+        "probe_val_accuracy_mean",
+        "probe_val_accuracy_tfidf",
+        "oov_share_test",
+    }
     # every test review has one unseen token: OOV for Word2Vec, a subword vector for FastText
     assert metrics["word2vec"]["oov_share_test"] > 0
     assert metrics["fasttext"]["oov_share_test"] == 0
-    assert metrics["fasttext"]["subword_share_test"] > 0
-    assert "seconds" not in json.dumps(metrics)
-    sanity = json.loads((report_dir / "sanity.json").read_text())
-    assert sanity["word2vec"]["neighbours"]["excellent"]  # a word of the synthetic vocabulary
-    assert sanity["fasttext"]["oov_probes"]["unwatchably"] is True
-    timings = json.loads((report_dir / "timings.json").read_text())
-    assert timings["word2vec"]["workers"] == 1
-    assert "nearest neighbours" in (report_dir / "report.md").read_text()
+    details = json.loads((report_dir / "details.json").read_text())
+    assert details["fasttext"]["oov"]["test"]["subword_share"] > 0
+    assert details["word2vec"]["neighbours"]["excellent"]  # a word of the synthetic vocabulary
+    assert details["fasttext"]["oov_probes"]["unwatchably"] is True
+    assert details["word2vec"]["corpus"]["sentences"] == 90
+    timings = json.loads((report_dir / "timings.json").read_text())  # speed, never a metric
+    assert timings["word2vec"]["workers"] == 1 and timings["word2vec"]["tokens_per_second"] > 0
+    report = (report_dir / "report.md").read_text()
+    assert "nearest neighbours" in report and "seconds" not in report
+
+
+def test_word_vectors_live_in_the_feature_layer() -> None:
+    catalog = project_config()["catalog"]
+    for family in FAMILIES:
+        for kind in ("model", "embedder"):
+            entry = catalog[f"embeddings_{family}_{kind}"]
+            path = entry.get("filepath") or entry["path"]
+            assert path.startswith(f"data/04_feature/embeddings/{family}/")
+            assert entry["metadata"]["kedro-viz"]["layer"] == "feature"
+
+
+def test_nodes_are_named_steps_tagged_with_the_pipeline() -> None:
+    pipeline = create_pipeline()
+    names = {n.name for n in pipeline.nodes}
+    assert {"embeddings_train_word2vec", "embeddings_word2vec_vectors_test"} <= names
+    assert {"embeddings_probe_fasttext", "embeddings_report"} <= names
+    assert all("embeddings" in n.tags for n in pipeline.nodes)
+    train_inputs = {
+        i for n in pipeline.nodes if n.name.startswith("embeddings_train_") for i in n.inputs
+    }
+    assert not any("test" in i for i in train_inputs)
+
+
+def test_two_runs_write_identical_outputs(tmp_path) -> None:
+    """workers: 1 + the seed: vectors, models, metrics and reports are byte-identical."""
+    reviews = synthetic_reviews().sample(frac=1.0, random_state=1)
+    first, second = tmp_path / "a", tmp_path / "b"
+    run_pipeline_on_tmp_catalog("embeddings", first, reviews)
+    run_pipeline_on_tmp_catalog("embeddings", second, reviews)
+    outputs = output_bytes(first)
+    assert "data/04_feature/embeddings/word2vec/gensim/word2vec.model" in outputs
+    assert "data/08_reporting/embeddings/metrics.json" in outputs
+    assert outputs == output_bytes(second)

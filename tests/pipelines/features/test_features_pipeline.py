@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 import scipy.sparse as sp
-from synthetic_tokens import TEST_ONLY, run_pipeline_on_tmp_catalog, synthetic_reviews
+from synthetic_tokens import TEST_ONLY, output_bytes, run_pipeline_on_tmp_catalog, synthetic_reviews
 
-from mlops_pipeline.pipelines.features.nodes import select_documents
+from mlops_pipeline.pipelines.features import create_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +55,33 @@ def test_report_files(outputs) -> None:
     _, _, tmp = outputs
     report_dir = tmp / "data/08_reporting/features"
     metrics = json.loads((report_dir / "metrics.json").read_text())
+    assert set(metrics) == {"bow", "tfidf"}
+    assert set(metrics["tfidf"]) == {"vocabulary_size", "nnz_fit", "probe_val_accuracy"}
     assert metrics["tfidf"]["probe_val_accuracy"] >= 0.9  # separable synthetic data
-    assert 0.0 < metrics["bow"]["sparsity_fit"] < 1.0
-    assert "seconds" not in json.dumps(metrics)  # timings live in timings.json
-    assert "fit_seconds" in json.loads((report_dir / "timings.json").read_text())["tfidf"]
-    assert "| vocabulary size |" in (report_dir / "report.md").read_text()
+    details = json.loads((report_dir / "details.json").read_text())
+    assert 0.0 < details["bow"]["sparsity"]["fit"] < 1.0
+    assert details["bow"]["nnz"]["fit"] == metrics["bow"]["nnz_fit"]
+    report = (report_dir / "report.md").read_text()
+    assert "| vocabulary size " in report and "seconds" not in report
+    assert not (report_dir / "timings.json").exists()  # node wall times: node_timings.json
 
 
-def test_select_documents_orders_rows_by_fold() -> None:
-    reviews = synthetic_reviews(n_per_fold=3).sample(frac=1.0, random_state=0)
-    docs, rows = select_documents(reviews)
-    assert list(rows["fold"]) == ["fit"] * 3 + ["val"] * 3 + ["test"] * 3
-    assert list(rows["row"]) == [0, 1, 2] * 3
-    assert isinstance(docs, pd.DataFrame) and "tokens" in docs
+def test_nodes_are_named_steps_tagged_with_the_pipeline() -> None:
+    pipeline = create_pipeline()
+    names = {n.name for n in pipeline.nodes}
+    assert {"features_fit_tfidf", "features_transform_tfidf_test", "features_report"} <= names
+    assert all("features" in n.tags for n in pipeline.nodes)
+    # the graph itself shows that no vectorizer is fit on test rows
+    fit_inputs = {i for n in pipeline.nodes if n.name.startswith("features_fit_") for i in n.inputs}
+    assert "features_documents_test" not in fit_inputs
+
+
+def test_two_runs_write_identical_outputs(tmp_path) -> None:
+    reviews = synthetic_reviews().sample(frac=1.0, random_state=1)
+    first, second = tmp_path / "a", tmp_path / "b"
+    run_pipeline_on_tmp_catalog("features", first, reviews)
+    run_pipeline_on_tmp_catalog("features", second, reviews)
+    outputs = output_bytes(first)
+    assert "data/08_reporting/features/metrics.json" in outputs
+    assert "data/04_feature/features/tfidf/test.npz" in outputs
+    assert outputs == output_bytes(second)

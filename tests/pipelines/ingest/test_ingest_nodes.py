@@ -8,8 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlops_pipeline.imdb_archive import read_aclimdb
-from mlops_pipeline.pipelines.ingest.nodes import COLUMNS, assign_folds, build_reviews_table
+from mlops_pipeline.datasets.imdb_archive import read_aclimdb
+from mlops_pipeline.pipelines.ingest import create_pipeline
+from mlops_pipeline.pipelines.ingest.nodes import (
+    COLUMNS,
+    assign_folds,
+    build_reviews_table,
+    report_ingest,
+)
 
 
 @pytest.fixture
@@ -18,7 +24,8 @@ def raw(imdb_archive: Path) -> pd.DataFrame:
 
 
 def test_table_has_the_design_columns_and_ids(raw: pd.DataFrame) -> None:
-    table, report = build_reviews_table(raw, {"val_share": 0.2}, seed=1)
+    table, decoding = build_reviews_table(raw, {"val_share": 0.2}, seed=1)
+    metrics, details = report_ingest(table, decoding)
     assert list(table.columns) == COLUMNS
     assert table["review_id"].is_unique
     assert {"train_pos_0", "test_neg_1", "unsup_2"} <= set(table["review_id"])
@@ -27,9 +34,29 @@ def test_table_has_the_design_columns_and_ids(raw: pd.DataFrame) -> None:
     assert set(unsup["fold"]) == {"unsup"}
     assert set(table.loc[table["split"] == "test", "fold"]) == {"test"}
     assert set(table.loc[table["split"] == "train", "fold"]) == {"fit", "val"}
-    assert report["empty_reviews"] == 1
-    assert report["rows"] == len(table)
-    assert report["movies_in_fit_and_val"] == 0
+    assert metrics["empty_reviews"] == 1
+    assert metrics["rows"] == len(table) == sum(metrics["rows_per_fold"].values())
+    assert set(metrics["rows_per_fold"]) == {"fit", "val", "test", "unsup"}
+    assert metrics["rows_per_split"] == {
+        k: int(v) for k, v in table["split"].value_counts().items()
+    }
+    assert metrics["replaced_characters"] == decoding["replaced_characters"]
+    assert details["movies_in_fit_and_val"] == 0
+    assert 0.0 <= details["positive_share_per_fold"]["val"] <= 1.0
+
+
+def test_replaced_bytes_are_counted(raw: pd.DataFrame) -> None:
+    raw = raw.copy()
+    raw.loc[0, "decode_errors"] = 3
+    table, decoding = build_reviews_table(raw, {"val_share": 0.2}, seed=1)
+    assert decoding == {"reviews_with_replaced_bytes": 1, "replaced_characters": 3}
+    assert report_ingest(table, decoding)[0]["replaced_characters"] == 3
+
+
+def test_pipeline_is_tagged_and_reports_in_its_own_node() -> None:
+    pipeline = create_pipeline()
+    assert {n.name for n in pipeline.nodes} == {"build_reviews_table", "report_ingest"}
+    assert all("ingest" in n.tags for n in pipeline.nodes)
 
 
 def test_no_movie_on_both_sides_and_stratified() -> None:

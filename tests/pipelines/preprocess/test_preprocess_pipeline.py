@@ -24,7 +24,8 @@ class _KeptMemoryDataset(MemoryDataset):
         pass
 
 
-PARAMS = {"n_process": 1, "chunk_size": 2, "show_progress": False}
+TEXT: dict = {}  # every option at its default (DEFAULT_CONFIG)
+SPEED = {"n_process": 1, "chunk_size": 2, "show_progress": False}
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def reviews() -> pd.DataFrame:
 
 
 def test_output_keeps_ids_order_rows_and_columns(reviews: pd.DataFrame) -> None:
-    table, timings = preprocess_reviews(reviews, PARAMS)
+    table = preprocess_reviews(reviews, TEXT, SPEED)
     assert list(table.columns) == COLUMNS
     assert table["review_id"].tolist() == reviews["review_id"].tolist()
     assert str(table["label"].dtype) == "Int8" and table["label"].isna().sum() == 2
@@ -73,13 +74,22 @@ def test_output_keeps_ids_order_rows_and_columns(reviews: pd.DataFrame) -> None:
     assert table.loc[1, "tokens"] == [] and table.loc[2, "tokens"] == []
     assert table.loc[3, "tokens"] == ["love", "it", "the", "child", "be", "run"]
     assert len(table.loc[5, "tokens"]) == 11000
-    assert timings["rows"] == 6 and "seconds" in timings
+
+
+def test_speed_knobs_do_not_change_the_output(reviews: pd.DataFrame) -> None:
+    serial = preprocess_reviews(reviews, TEXT, SPEED)
+    parallel = preprocess_reviews(reviews, TEXT, {"n_process": 2, "chunk_size": 1})
+    pd.testing.assert_frame_equal(serial, parallel)
+    with pytest.raises(TypeError):
+        preprocess_reviews(reviews, TEXT, {"n_processes": 2})  # a misspelt knob is an error
+    with pytest.raises(ValueError, match="preprocess.speed"):
+        preprocess_reviews(reviews, {"n_process": 2}, SPEED)  # speed in the text section
 
 
 def test_tokens_column_is_a_real_list_column_in_parquet(
     reviews: pd.DataFrame, tmp_path: Path
 ) -> None:
-    table, _ = preprocess_reviews(reviews, PARAMS)
+    table = preprocess_reviews(reviews, TEXT, SPEED)
     path = tmp_path / "reviews_preprocessed.parquet"
     AtomicParquetDataset(filepath=str(path)).save(table)
     schema = pq.read_schema(path)
@@ -91,19 +101,25 @@ def test_tokens_column_is_a_real_list_column_in_parquet(
 
 
 def test_report_counts_empty_token_lists(reviews: pd.DataFrame) -> None:
-    table, _ = preprocess_reviews(reviews, PARAMS)
-    report = report_preprocess(table, PARAMS)
-    assert report["rows"] == 6 and report["empty_token_lists"] == 2
-    assert report["empty_token_list_ids"] == ["train_pos_9", "test_neg_3"]
-    assert report["tokens_total"] == int(table["tokens"].map(len).sum())
-    assert report["rows_per_fold"] == {"fit": 1, "test": 2, "unsup": 2, "val": 1}
-    assert "seconds" not in str(report)  # timings live in timings.json
+    table = preprocess_reviews(reviews, TEXT, SPEED)
+    metrics, details = report_preprocess(table)
+    assert set(metrics) == {
+        "rows",
+        "tokens_per_review_mean",
+        "vocabulary_size",
+        "empty_token_lists",
+    }
+    assert metrics["rows"] == 6 and metrics["empty_token_lists"] == 2
+    assert details["empty_token_list_ids"] == ["train_pos_9", "test_neg_3"]
+    assert details["tokens_total"] == int(table["tokens"].map(len).sum())
+    assert details["rows_per_fold"] == {"fit": 1, "test": 2, "unsup": 2, "val": 1}
+    assert "second" not in str(details)  # node wall times live in node_timings.json
 
 
 def test_parameters_reach_the_nodes(reviews: pd.DataFrame) -> None:
-    stemmed, _ = preprocess_reviews(reviews, {**PARAMS, "lemmatizer": "none", "stemmer": "porter"})
+    stemmed = preprocess_reviews(reviews, {"lemmatizer": "none", "stemmer": "porter"}, SPEED)
     assert stemmed.loc[3, "tokens"] == ["love", "it", "the", "children", "were", "run"]
-    kept_case, _ = preprocess_reviews(reviews, {**PARAMS, "clean": {"lowercase": False}})
+    kept_case = preprocess_reviews(reviews, {"clean": {"lowercase": False}}, SPEED)
     assert kept_case.loc[3, "tokens"][0] == "Loved"
 
 
@@ -111,12 +127,13 @@ def test_pipeline_runs_end_to_end_in_memory(reviews: pd.DataFrame) -> None:
     # The runner releases in-memory data after its last use; these keep it for the asserts.
     outputs = {
         name: _KeptMemoryDataset()
-        for name in ("reviews_preprocessed", "preprocess_metrics", "preprocess_timings")
+        for name in ("reviews_preprocessed", "preprocess_metrics", "preprocess_details")
     }
     catalog = DataCatalog(
         {
             "reviews": MemoryDataset(reviews),
-            "params:preprocess": MemoryDataset({**PARAMS, "n_process": 2}),
+            "params:preprocess.text": MemoryDataset(TEXT),
+            "params:preprocess.speed": MemoryDataset({**SPEED, "n_process": 2}),
             **outputs,
         }
     )
@@ -124,5 +141,7 @@ def test_pipeline_runs_end_to_end_in_memory(reviews: pd.DataFrame) -> None:
     table = catalog.load("reviews_preprocessed")
     assert table["review_id"].tolist() == reviews["review_id"].tolist()
     assert catalog.load("preprocess_metrics")["empty_token_lists"] == 2
-    assert catalog.load("preprocess_timings")["rows"] == 6
-    assert {n.name for n in create_pipeline().nodes} == {"preprocess_reviews", "report_preprocess"}
+    assert catalog.load("preprocess_details")["rows_per_fold"]["test"] == 2
+    pipeline = create_pipeline()
+    assert {n.name for n in pipeline.nodes} == {"preprocess_reviews", "report_preprocess"}
+    assert all("preprocess" in n.tags for n in pipeline.nodes)

@@ -1,241 +1,217 @@
-"""Nodes of ``embeddings``: train Word2Vec / FastText, pool document vectors, report.
+"""Nodes of ``embeddings``: train Word2Vec / FastText, pool document vectors per fold, report.
 
 Word vectors are trained on every train review (``fit`` + ``val``) plus ``unsup``; the IDF used
 for weighted pooling comes from the train reviews only. ``test`` is only transformed (DESIGN.md
-"Who sees what"). Rows of ``embeddings_<family>_<pooling>_<fold>`` follow ``embeddings_rows``.
+"Who sees what"). Rows of ``embeddings_<family>_<pooling>_<fold>`` follow ``embeddings_rows``
+(:mod:`mlops_pipeline.folds`).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from mlops_pipeline import folds
 from mlops_pipeline.embeddings import POOLINGS, DocumentEmbedder, compute_idf, train_embedding
 from mlops_pipeline.features import probe_val_accuracy
 
 logger = logging.getLogger(__name__)
 
-FOLDS = ("fit", "val", "test")
-TRAIN_FOLDS = ("fit", "val")
-CORPUS_FOLDS = ("fit", "val", "unsup")
+#: Folds the word vectors are trained on (labels unused, so ``unsup`` joins the train reviews).
+CORPUS_FOLDS = (*folds.TRAIN_FOLDS, "unsup")
+FAMILIES = ("word2vec", "fasttext")
 
 
-def select_documents(preprocessed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Training corpus (fit + val + unsup), labelled documents by fold, and their row table."""
+def select_corpus(preprocessed: pd.DataFrame) -> pd.DataFrame:
+    """Token lists of the training corpus (fit + val + unsup), in table order."""
     corpus = preprocessed.loc[preprocessed["fold"].isin(CORPUS_FOLDS), ["review_id", "tokens"]]
-    corpus = corpus.reset_index(drop=True)
-    docs = preprocessed.loc[
-        preprocessed["fold"].isin(FOLDS), ["review_id", "fold", "label", "tokens"]
-    ].copy()
-    docs["fold"] = pd.Categorical(docs["fold"], categories=FOLDS, ordered=True)
-    docs = docs.sort_values("fold", kind="stable").reset_index(drop=True)
-    docs["fold"] = docs["fold"].astype(str)
-    docs["row"] = docs.groupby("fold").cumcount().astype("int64")
-    rows = docs[["review_id", "fold", "label", "row"]].copy()
-    logger.info(
-        "embeddings: corpus of %d reviews (fit + val + unsup); documents %s",
-        len(corpus),
-        rows["fold"].value_counts().to_dict(),
-    )
-    return corpus, docs, rows
+    logger.info("embeddings: corpus of %d reviews (fit + val + unsup)", len(corpus))
+    return corpus.reset_index(drop=True)
 
 
-def compute_train_idf(docs: pd.DataFrame) -> dict[str, Any]:
+def select_documents(
+    preprocessed: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Token lists of the ``fit``, ``val`` and ``test`` reviews in matrix row order, and the
+    rows table (``review_id``, ``fold``, ``label``, ``row``)."""
+    by_fold, rows = folds.select_documents(preprocessed)
+    logger.info("embeddings: %s documents per fold", {f: len(d) for f, d in by_fold.items()})
+    return by_fold["fit"], by_fold["val"], by_fold["test"], rows
+
+
+def compute_train_idf(fit_docs: pd.DataFrame, val_docs: pd.DataFrame) -> dict[str, Any]:
     """Smooth IDF of every token over the train reviews (fit + val)."""
-    train = docs.loc[docs["fold"].isin(TRAIN_FOLDS), "tokens"]
-    terms, idf, n_docs = compute_idf(train)
+    terms, idf, n_docs = compute_idf([*fit_docs["tokens"], *val_docs["tokens"]])
     logger.info("embeddings: idf of %d terms over %d train reviews", len(terms), n_docs)
     return {"n_docs": n_docs, "terms": terms, "idf": np.round(idf, 6).tolist()}
 
 
-def _train(
-    family: str,
-    corpus: pd.DataFrame,
-    idf: dict[str, Any],
-    params: dict[str, Any],
-    workers: int | None,
-    pooling: str,
-    seed: int,
-) -> tuple[Any, DocumentEmbedder, dict[str, Any]]:
-    sentences = [list(tokens) for tokens in corpus["tokens"]]
-    model, stats = train_embedding(family, sentences, params, seed, workers)
-    embedder = DocumentEmbedder.from_gensim(
-        model, idf["terms"], np.asarray(idf["idf"]), idf["n_docs"], pooling=pooling
-    )
-    return model, embedder, stats
+def _sentences(corpus: pd.DataFrame) -> list[list[str]]:
+    return [list(tokens) for tokens in corpus["tokens"]]
 
 
 def train_word2vec(
-    corpus: pd.DataFrame,
-    idf: dict[str, Any],
-    params: dict[str, Any],
-    workers: int | None,
-    pooling: str,
-    seed: int,
-) -> tuple[Any, DocumentEmbedder, dict[str, Any]]:
-    """Word2Vec on the corpus; the gensim model, its document embedder and training numbers."""
-    return _train("word2vec", corpus, idf, params, workers, pooling, seed)
+    corpus: pd.DataFrame, params: dict[str, Any], workers: int | None, seed: int
+) -> tuple[Any, dict[str, Any]]:
+    """gensim Word2Vec on the corpus, and its training numbers (sizes and speed)."""
+    return train_embedding("word2vec", _sentences(corpus), params, seed, workers)
 
 
 def train_fasttext(
-    corpus: pd.DataFrame,
-    idf: dict[str, Any],
-    params: dict[str, Any],
-    workers: int | None,
-    pooling: str,
-    seed: int,
-) -> tuple[Any, DocumentEmbedder, dict[str, Any]]:
-    """FastText on the corpus; the gensim model, its document embedder and training numbers."""
-    return _train("fasttext", corpus, idf, params, workers, pooling, seed)
+    corpus: pd.DataFrame, params: dict[str, Any], workers: int | None, seed: int
+) -> tuple[Any, dict[str, Any]]:
+    """gensim FastText on the corpus, and its training numbers (sizes and speed)."""
+    return train_embedding("fasttext", _sentences(corpus), params, seed, workers)
+
+
+def build_embedder(model: Any, idf: dict[str, Any], pooling: str) -> DocumentEmbedder:
+    """The gensim-free :class:`DocumentEmbedder` (word + subword vectors, train IDF)."""
+    return DocumentEmbedder.from_gensim(
+        model, idf["terms"], np.asarray(idf["idf"]), idf["n_docs"], pooling=pooling
+    )
 
 
 def document_vectors(
-    embedder: DocumentEmbedder, docs: pd.DataFrame, probe: dict[str, Any], seed: int
-) -> tuple[np.ndarray, ...]:
-    """Mean and TF-IDF-weighted document vectors for fit / val / test, plus a summary.
+    embedder: DocumentEmbedder, docs: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and TF-IDF-weighted document vectors of one fold (row ``i`` = ``docs`` row ``i``)."""
+    return embedder.transform(docs["tokens"], "mean"), embedder.transform(docs["tokens"], "tfidf")
 
-    Returns ``mean_fit, mean_val, mean_test, tfidf_fit, tfidf_val, tfidf_test, summary``.
-    """
-    by_fold = {fold: docs.loc[docs["fold"] == fold, "tokens"] for fold in FOLDS}
-    labels = {fold: docs.loc[docs["fold"] == fold, "label"].astype(int) for fold in FOLDS}
-    matrices: dict[str, dict[str, np.ndarray]] = {}
-    start = time.perf_counter()
-    for pooling in POOLINGS:
-        matrices[pooling] = {f: embedder.transform(by_fold[f], pooling) for f in FOLDS}
-    pool_seconds = time.perf_counter() - start
-    summary: dict[str, Any] = {
-        "family": embedder.family,
+
+def probe(
+    mean_fit: np.ndarray,
+    mean_val: np.ndarray,
+    tfidf_fit: np.ndarray,
+    tfidf_val: np.ndarray,
+    fit_docs: pd.DataFrame,
+    val_docs: pd.DataFrame,
+    options: dict[str, Any],
+    seed: int,
+) -> dict[str, float | None]:
+    """Val accuracy per pooling of a logistic regression trained on ``fit`` (``None``: off)."""
+    vectors = {"mean": (mean_fit, mean_val), "tfidf": (tfidf_fit, tfidf_val)}
+    accuracy: dict[str, float | None] = {}
+    for pooling, (x_fit, x_val) in vectors.items():
+        acc = None
+        if options.get("enabled", True):
+            y_fit, y_val = fit_docs["label"], val_docs["label"]
+            acc = probe_val_accuracy(x_fit, y_fit, x_val, y_val, options.get("C", 1.0), seed)
+        accuracy[pooling] = None if acc is None else round(acc, 5)
+    logger.info("embeddings: LR probe val accuracy %s", accuracy)
+    return accuracy
+
+
+def summarise(
+    embedder: DocumentEmbedder,
+    fit_docs: pd.DataFrame,
+    val_docs: pd.DataFrame,
+    test_docs: pd.DataFrame,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """Sizes, OOV shares per fold, nearest neighbours, similarities and OOV probes."""
+    by_fold = {"fit": fit_docs, "val": val_docs, "test": test_docs}
+    words, topn = options["neighbours"], options["topn"]
+    return {
         "vocabulary_size": embedder.vocabulary_size,
         "vector_size": embedder.vector_size,
-        "shapes": {f: list(matrices["mean"][f].shape) for f in FOLDS},
-        "oov": {f: embedder.oov_stats(by_fold[f]) for f in FOLDS},
-        "probe_val_accuracy": {},
+        "rows": {f: len(d) for f, d in by_fold.items()},
+        "oov": {f: embedder.oov_stats(d["tokens"]) for f, d in by_fold.items()},
+        "neighbours": {
+            w: [[n, round(s, 4)] for n, s in embedder.most_similar(w, topn)] for w in words
+        },
+        "similarities": {
+            f"{a}|{b}": _round(embedder.similarity(a, b)) for a, b in options["pairs"]
+        },
+        "oov_probes": {
+            w: embedder.word_vector(w) is not None for w in options.get("oov_probes", [])
+        },
     }
-    start = time.perf_counter()
-    for pooling in POOLINGS:
-        acc = None
-        if probe.get("enabled", True):
-            acc = probe_val_accuracy(
-                matrices[pooling]["fit"],
-                labels["fit"],
-                matrices[pooling]["val"],
-                labels["val"],
-                probe.get("C", 1.0),
-                seed,
-            )
-        summary["probe_val_accuracy"][pooling] = None if acc is None else round(acc, 5)
-    summary["timings"] = {
-        "pool_seconds": round(pool_seconds, 2),
-        "probe_seconds": round(time.perf_counter() - start, 2),
-    }
-    logger.info(
-        "embeddings: %s OOV share (test) %s, LR probe val accuracy %s",
-        embedder.family,
-        summary["oov"]["test"]["oov_share"],
-        summary["probe_val_accuracy"],
-    )
-    return (
-        *(matrices[p][f] for p in POOLINGS for f in FOLDS),
-        summary,
-    )
 
 
-def _neighbours(embedder: DocumentEmbedder, words: list[str], topn: int) -> dict[str, Any]:
-    return {w: [[n, round(s, 4)] for n, s in embedder.most_similar(w, topn)] for w in words}
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def report_training_speed(
+    word2vec_training: dict[str, Any], fasttext_training: dict[str, Any]
+) -> dict[str, Any]:
+    """Training seconds and tokens/s per family: a timings file, never a metric."""
+    keys = ("workers", "vocab_seconds", "train_seconds", "tokens_per_second")
+    return {
+        "word2vec": {k: word2vec_training[k] for k in keys},
+        "fasttext": {k: fasttext_training[k] for k in keys},
+    }
 
 
 def report_embeddings(
-    w2v_training: dict[str, Any],
-    ft_training: dict[str, Any],
-    w2v_summary: dict[str, Any],
-    ft_summary: dict[str, Any],
-    w2v: DocumentEmbedder,
-    ft: DocumentEmbedder,
-    params: dict[str, Any],
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]:
-    """Metrics (no timings), sanity details (neighbours, similarities), timings, Markdown."""
-    families = {
-        "word2vec": (w2v, w2v_training, w2v_summary),
-        "fasttext": (ft, ft_training, ft_summary),
+    word2vec_summary: dict[str, Any],
+    fasttext_summary: dict[str, Any],
+    word2vec_probe: dict[str, Any],
+    fasttext_probe: dict[str, Any],
+    word2vec_training: dict[str, Any],
+    fasttext_training: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Headline metrics, the full details and a Markdown report (no timings anywhere)."""
+    corpus_keys = ("sentences", "corpus_tokens", "epochs")
+    details = {
+        "word2vec": {
+            **word2vec_summary,
+            "corpus": {k: word2vec_training[k] for k in corpus_keys},
+            "probe_val_accuracy": word2vec_probe,
+        },
+        "fasttext": {
+            **fasttext_summary,
+            "corpus": {k: fasttext_training[k] for k in corpus_keys},
+            "probe_val_accuracy": fasttext_probe,
+        },
     }
-    words, pairs, topn = params["neighbours"], params["pairs"], params["topn"]
-    probes = params.get("oov_probes", [])
-    metrics: dict[str, Any] = {}
-    sanity: dict[str, Any] = {}
-    timings: dict[str, Any] = {}
-    for name, (emb, training, summary) in families.items():
-        metrics[name] = {
-            "vocabulary_size": summary["vocabulary_size"],
-            "vector_size": summary["vector_size"],
-            "corpus_tokens": training["corpus_tokens"],
-            "oov_share_test": summary["oov"]["test"]["oov_share"],
-            "subword_share_test": summary["oov"]["test"]["subword_share"],
-            "probe_val_accuracy": summary["probe_val_accuracy"],
+    metrics = {
+        family: {
+            **{f"probe_val_accuracy_{p}": d["probe_val_accuracy"][p] for p in POOLINGS},
+            "oov_share_test": d["oov"]["test"]["oov_share"],
         }
-        sanity[name] = {
-            "neighbours": _neighbours(emb, words, topn),
-            "similarities": {f"{a}|{b}": emb.similarity(a, b) for a, b in pairs},
-            "oov": summary["oov"],
-            "shapes": summary["shapes"],
-            "oov_probes": {w: emb.word_vector(w) is not None for w in probes},
-        }
-        timings[name] = {
-            k: training[k]
-            for k in ("vocab_seconds", "train_seconds", "tokens_per_second", "workers")
-        } | summary["timings"]
+        for family, d in details.items()
+    }
+    return metrics, details, _markdown(details)
 
+
+def _markdown(details: dict[str, dict[str, Any]]) -> str:
+    table: dict[str, dict[str, str]] = {}
+    for family, d in details.items():
+        column = {
+            "vocabulary size": d["vocabulary_size"],
+            "vector size": d["vector_size"],
+            "corpus tokens": d["corpus"]["corpus_tokens"],
+            **{f"OOV token share ({f})": d["oov"][f]["oov_share"] for f in folds.FOLDS},
+            "tokens served by subwords (test)": d["oov"]["test"]["subword_share"],
+            "docs without any vector (test)": d["oov"]["test"]["docs_without_vector"],
+            **{f"probe val accuracy, {p} pooling": d["probe_val_accuracy"][p] for p in POOLINGS},
+        }
+        table[{"word2vec": "Word2Vec", "fasttext": "FastText"}[family]] = {
+            k: str(v) for k, v in column.items()
+        }
     lines = [
         "# Embeddings sanity report",
         "",
-        "Word vectors trained on fit + val + unsup reviews; IDF for weighted pooling from fit + val;",
-        "test is only transformed. Probe: logistic regression on standardised document vectors,",
-        "trained on `fit`, accuracy on `val`.",
+        "Word vectors trained on fit + val + unsup reviews; IDF for weighted pooling from fit +",
+        "val; test is only transformed. Probe: logistic regression on standardised document",
+        "vectors, trained on `fit`, accuracy on `val`. Training speed: `timings.json`.",
         "",
-        "| | Word2Vec | FastText |",
-        "|---|---|---|",
+        pd.DataFrame(table).to_markdown(),
     ]
-
-    def row(label: str, get: Any) -> None:
-        lines.append(f"| {label} | {get('word2vec')} | {get('fasttext')} |")
-
-    row("vocabulary size", lambda n: metrics[n]["vocabulary_size"])
-    row("vector size", lambda n: metrics[n]["vector_size"])
-    row("corpus tokens", lambda n: metrics[n]["corpus_tokens"])
-    for fold in FOLDS:
-        row(f"OOV token share ({fold})", lambda n, f=fold: sanity[n]["oov"][f]["oov_share"])
-    row("tokens served by subwords (test)", lambda n: metrics[n]["subword_share_test"])
-    row("docs without any vector (test)", lambda n: sanity[n]["oov"]["test"]["docs_without_vector"])
-    for pooling in POOLINGS:
-        row(
-            f"probe val accuracy, {pooling} pooling",
-            lambda n, p=pooling: metrics[n]["probe_val_accuracy"][p],
+    for family, d in details.items():
+        lines += ["", f"## {family}: nearest neighbours", ""]
+        for word, neighbours in d["neighbours"].items():
+            shown = ", ".join(f"{n} ({s:.2f})" for n, s in neighbours) or "(no vector)"
+            lines.append(f"- **{word}**: {shown}")
+        similarities = ", ".join(
+            f"{k} = {'n/a' if v is None else f'{v:.3f}'}" for k, v in d["similarities"].items()
         )
-    row("train seconds", lambda n: timings[n]["train_seconds"])
-    row("tokens / s", lambda n: timings[n]["tokens_per_second"])
-    row("doc-vector shape (fit)", lambda n: tuple(sanity[n]["shapes"]["fit"]))
-    for name in families:
-        lines += ["", f"## {name}: nearest neighbours", ""]
-        for w, neigh in sanity[name]["neighbours"].items():
-            shown = ", ".join(f"{n} ({s:.2f})" for n, s in neigh) or "(no vector)"
-            lines.append(f"- **{w}**: {shown}")
-        lines += [
-            "",
-            "Cosine similarities: "
-            + ", ".join(
-                f"{k} = {'n/a' if v is None else f'{v:.3f}'}"
-                for k, v in sanity[name]["similarities"].items()
-            ),
-        ]
-        if probes:
-            lines += [
-                "",
-                "Has a vector: "
-                + ", ".join(
-                    f"{w}: {'yes' if ok else 'no'}" for w, ok in sanity[name]["oov_probes"].items()
-                ),
-            ]
-    return metrics, sanity, timings, "\n".join(lines) + "\n"
+        lines += ["", f"Cosine similarities: {similarities}"]
+        if d["oov_probes"]:
+            probes = ", ".join(f"{w}: {'yes' if ok else 'no'}" for w, ok in d["oov_probes"].items())
+            lines += ["", f"Has a vector: {probes}"]
+    return "\n".join(lines) + "\n"

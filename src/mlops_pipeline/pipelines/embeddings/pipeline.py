@@ -1,92 +1,193 @@
-"""Pipeline ``embeddings``."""
+"""Pipeline ``embeddings``: corpus and documents -> train IDF; per family (Word2Vec, FastText)
+train -> embedder -> document vectors per fold -> probe and summarise; then the reports. Nodes
+are listed literally (the graph is the story)."""
 
 from kedro.pipeline import Pipeline, node
 
 from .nodes import (
+    build_embedder,
     compute_train_idf,
     document_vectors,
+    probe,
     report_embeddings,
+    report_training_speed,
+    select_corpus,
     select_documents,
+    summarise,
     train_fasttext,
     train_word2vec,
 )
-
-
-def _family_nodes(family: str, train_func) -> list:
-    return [
-        node(
-            train_func,
-            [
-                "embeddings_corpus",
-                "embeddings_idf",
-                f"params:embeddings.{family}",
-                "params:embeddings.workers",
-                "params:embeddings.pooling",
-                "params:common.seed",
-            ],
-            [
-                f"embeddings_{family}_model",
-                f"embeddings_{family}_embedder",
-                f"embeddings_{family}_training",
-            ],
-            name=f"embeddings_train_{family}",
-        ),
-        node(
-            document_vectors,
-            [
-                f"embeddings_{family}_embedder",
-                "embeddings_documents",
-                "params:embeddings.probe",
-                "params:common.seed",
-            ],
-            [
-                *(
-                    f"embeddings_{family}_{pooling}_{fold}"
-                    for pooling in ("mean", "tfidf")
-                    for fold in ("fit", "val", "test")
-                ),
-                f"embeddings_{family}_summary",
-            ],
-            name=f"embeddings_{family}_document_vectors",
-        ),
-    ]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             node(
+                select_corpus,
+                inputs="reviews_preprocessed",
+                outputs="embeddings_corpus",
+                name="embeddings_select_corpus",
+            ),
+            node(
                 select_documents,
-                "reviews_preprocessed",
-                ["embeddings_corpus", "embeddings_documents", "embeddings_rows"],
+                inputs="reviews_preprocessed",
+                outputs=[
+                    "embeddings_documents_fit",
+                    "embeddings_documents_val",
+                    "embeddings_documents_test",
+                    "embeddings_rows",
+                ],
                 name="embeddings_select_documents",
             ),
             node(
                 compute_train_idf,
-                "embeddings_documents",
-                "embeddings_idf",
+                inputs=["embeddings_documents_fit", "embeddings_documents_val"],
+                outputs="embeddings_idf",
                 name="embeddings_compute_train_idf",
             ),
-            *_family_nodes("word2vec", train_word2vec),
-            *_family_nodes("fasttext", train_fasttext),
             node(
-                report_embeddings,
-                [
-                    "embeddings_word2vec_training",
-                    "embeddings_fasttext_training",
-                    "embeddings_word2vec_summary",
-                    "embeddings_fasttext_summary",
+                train_word2vec,
+                inputs=[
+                    "embeddings_corpus",
+                    "params:embeddings.word2vec",
+                    "params:embeddings.workers",
+                    "params:common.seed",
+                ],
+                outputs=["embeddings_word2vec_model", "embeddings_word2vec_training"],
+                name="embeddings_train_word2vec",
+            ),
+            node(
+                build_embedder,
+                inputs=["embeddings_word2vec_model", "embeddings_idf", "params:embeddings.pooling"],
+                outputs="embeddings_word2vec_embedder",
+                name="embeddings_build_word2vec_embedder",
+            ),
+            node(
+                document_vectors,
+                inputs=["embeddings_word2vec_embedder", "embeddings_documents_fit"],
+                outputs=["embeddings_word2vec_mean_fit", "embeddings_word2vec_tfidf_fit"],
+                name="embeddings_word2vec_vectors_fit",
+            ),
+            node(
+                document_vectors,
+                inputs=["embeddings_word2vec_embedder", "embeddings_documents_val"],
+                outputs=["embeddings_word2vec_mean_val", "embeddings_word2vec_tfidf_val"],
+                name="embeddings_word2vec_vectors_val",
+            ),
+            node(
+                document_vectors,
+                inputs=["embeddings_word2vec_embedder", "embeddings_documents_test"],
+                outputs=["embeddings_word2vec_mean_test", "embeddings_word2vec_tfidf_test"],
+                name="embeddings_word2vec_vectors_test",
+            ),
+            node(
+                probe,
+                inputs=[
+                    "embeddings_word2vec_mean_fit",
+                    "embeddings_word2vec_mean_val",
+                    "embeddings_word2vec_tfidf_fit",
+                    "embeddings_word2vec_tfidf_val",
+                    "embeddings_documents_fit",
+                    "embeddings_documents_val",
+                    "params:embeddings.probe",
+                    "params:common.seed",
+                ],
+                outputs="embeddings_word2vec_probe",
+                name="embeddings_probe_word2vec",
+            ),
+            node(
+                summarise,
+                inputs=[
                     "embeddings_word2vec_embedder",
-                    "embeddings_fasttext_embedder",
+                    "embeddings_documents_fit",
+                    "embeddings_documents_val",
+                    "embeddings_documents_test",
                     "params:embeddings.report",
                 ],
-                [
-                    "embeddings_metrics",
-                    "embeddings_sanity",
-                    "embeddings_timings",
-                    "embeddings_report",
+                outputs="embeddings_word2vec_summary",
+                name="embeddings_summarise_word2vec",
+            ),
+            node(
+                train_fasttext,
+                inputs=[
+                    "embeddings_corpus",
+                    "params:embeddings.fasttext",
+                    "params:embeddings.workers",
+                    "params:common.seed",
                 ],
+                outputs=["embeddings_fasttext_model", "embeddings_fasttext_training"],
+                name="embeddings_train_fasttext",
+            ),
+            node(
+                build_embedder,
+                inputs=["embeddings_fasttext_model", "embeddings_idf", "params:embeddings.pooling"],
+                outputs="embeddings_fasttext_embedder",
+                name="embeddings_build_fasttext_embedder",
+            ),
+            node(
+                document_vectors,
+                inputs=["embeddings_fasttext_embedder", "embeddings_documents_fit"],
+                outputs=["embeddings_fasttext_mean_fit", "embeddings_fasttext_tfidf_fit"],
+                name="embeddings_fasttext_vectors_fit",
+            ),
+            node(
+                document_vectors,
+                inputs=["embeddings_fasttext_embedder", "embeddings_documents_val"],
+                outputs=["embeddings_fasttext_mean_val", "embeddings_fasttext_tfidf_val"],
+                name="embeddings_fasttext_vectors_val",
+            ),
+            node(
+                document_vectors,
+                inputs=["embeddings_fasttext_embedder", "embeddings_documents_test"],
+                outputs=["embeddings_fasttext_mean_test", "embeddings_fasttext_tfidf_test"],
+                name="embeddings_fasttext_vectors_test",
+            ),
+            node(
+                probe,
+                inputs=[
+                    "embeddings_fasttext_mean_fit",
+                    "embeddings_fasttext_mean_val",
+                    "embeddings_fasttext_tfidf_fit",
+                    "embeddings_fasttext_tfidf_val",
+                    "embeddings_documents_fit",
+                    "embeddings_documents_val",
+                    "params:embeddings.probe",
+                    "params:common.seed",
+                ],
+                outputs="embeddings_fasttext_probe",
+                name="embeddings_probe_fasttext",
+            ),
+            node(
+                summarise,
+                inputs=[
+                    "embeddings_fasttext_embedder",
+                    "embeddings_documents_fit",
+                    "embeddings_documents_val",
+                    "embeddings_documents_test",
+                    "params:embeddings.report",
+                ],
+                outputs="embeddings_fasttext_summary",
+                name="embeddings_summarise_fasttext",
+            ),
+            node(
+                report_training_speed,
+                inputs=["embeddings_word2vec_training", "embeddings_fasttext_training"],
+                outputs="embeddings_timings",
+                name="embeddings_report_training_speed",
+            ),
+            node(
+                report_embeddings,
+                inputs=[
+                    "embeddings_word2vec_summary",
+                    "embeddings_fasttext_summary",
+                    "embeddings_word2vec_probe",
+                    "embeddings_fasttext_probe",
+                    "embeddings_word2vec_training",
+                    "embeddings_fasttext_training",
+                ],
+                outputs=["embeddings_metrics", "embeddings_details", "embeddings_report"],
                 name="embeddings_report",
             ),
-        ]
+        ],
+        tags="embeddings",
     )

@@ -1,50 +1,152 @@
-"""Pipeline ``features``."""
+"""Pipeline ``features``: for BoW and TF-IDF, fit on the train reviews -> transform each fold
+-> summarise and probe; then one report. Nodes are listed literally (the graph is the story)."""
 
 from kedro.pipeline import Pipeline, node
 
-from .nodes import build_bow, build_tfidf, report_features, select_documents
+from .nodes import (
+    fit_bow,
+    fit_tfidf,
+    probe,
+    report_features,
+    select_documents,
+    summarise,
+    transform,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    common = ["features_documents"]
-    options = ["params:features.stop_words", "params:features.probe", "params:common.seed"]
     return Pipeline(
         [
             node(
                 select_documents,
-                "reviews_preprocessed",
-                ["features_documents", "features_rows"],
+                inputs="reviews_preprocessed",
+                outputs=[
+                    "features_documents_fit",
+                    "features_documents_val",
+                    "features_documents_test",
+                    "features_rows",
+                ],
                 name="features_select_documents",
             ),
             node(
-                build_bow,
-                [*common, "params:features.bow", *options],
-                [
+                fit_bow,
+                inputs=[
+                    "features_documents_fit",
+                    "features_documents_val",
+                    "params:features.bow",
+                    "params:features.stop_words",
+                ],
+                outputs="features_bow_vectorizer",
+                name="features_fit_bow",
+            ),
+            node(
+                transform,
+                inputs=["features_bow_vectorizer", "features_documents_fit"],
+                outputs="features_bow_fit",
+                name="features_transform_bow_fit",
+            ),
+            node(
+                transform,
+                inputs=["features_bow_vectorizer", "features_documents_val"],
+                outputs="features_bow_val",
+                name="features_transform_bow_val",
+            ),
+            node(
+                transform,
+                inputs=["features_bow_vectorizer", "features_documents_test"],
+                outputs="features_bow_test",
+                name="features_transform_bow_test",
+            ),
+            node(
+                summarise,
+                inputs=[
                     "features_bow_vectorizer",
                     "features_bow_fit",
                     "features_bow_val",
                     "features_bow_test",
-                    "features_bow_summary",
+                    "features_documents_test",
                 ],
-                name="features_build_bow",
+                outputs="features_bow_summary",
+                name="features_summarise_bow",
             ),
             node(
-                build_tfidf,
-                [*common, "params:features.tfidf", *options],
-                [
+                probe,
+                inputs=[
+                    "features_bow_fit",
+                    "features_bow_val",
+                    "features_documents_fit",
+                    "features_documents_val",
+                    "params:features.probe",
+                    "params:common.seed",
+                ],
+                outputs="features_bow_probe",
+                name="features_probe_bow",
+            ),
+            node(
+                fit_tfidf,
+                inputs=[
+                    "features_documents_fit",
+                    "features_documents_val",
+                    "params:features.tfidf",
+                    "params:features.stop_words",
+                ],
+                outputs="features_tfidf_vectorizer",
+                name="features_fit_tfidf",
+            ),
+            node(
+                transform,
+                inputs=["features_tfidf_vectorizer", "features_documents_fit"],
+                outputs="features_tfidf_fit",
+                name="features_transform_tfidf_fit",
+            ),
+            node(
+                transform,
+                inputs=["features_tfidf_vectorizer", "features_documents_val"],
+                outputs="features_tfidf_val",
+                name="features_transform_tfidf_val",
+            ),
+            node(
+                transform,
+                inputs=["features_tfidf_vectorizer", "features_documents_test"],
+                outputs="features_tfidf_test",
+                name="features_transform_tfidf_test",
+            ),
+            node(
+                summarise,
+                inputs=[
                     "features_tfidf_vectorizer",
                     "features_tfidf_fit",
                     "features_tfidf_val",
                     "features_tfidf_test",
-                    "features_tfidf_summary",
+                    "features_documents_test",
                 ],
-                name="features_build_tfidf",
+                outputs="features_tfidf_summary",
+                name="features_summarise_tfidf",
+            ),
+            node(
+                probe,
+                inputs=[
+                    "features_tfidf_fit",
+                    "features_tfidf_val",
+                    "features_documents_fit",
+                    "features_documents_val",
+                    "params:features.probe",
+                    "params:common.seed",
+                ],
+                outputs="features_tfidf_probe",
+                name="features_probe_tfidf",
             ),
             node(
                 report_features,
-                ["features_bow_summary", "features_tfidf_summary"],
-                ["features_metrics", "features_timings", "features_report"],
+                inputs=[
+                    "features_bow_summary",
+                    "features_tfidf_summary",
+                    "features_bow_probe",
+                    "features_tfidf_probe",
+                ],
+                outputs=["features_metrics", "features_details", "features_report"],
                 name="features_report",
             ),
-        ]
+        ],
+        tags="features",
     )

@@ -33,8 +33,12 @@ def assign_folds(labels: pd.Series, groups: pd.Series, val_share: float, seed: i
 
 def build_reviews_table(
     raw: pd.DataFrame, params: dict[str, Any], seed: int
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Turn raw archive rows into the reviews table and an ingest report (counts only)."""
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Turn raw archive rows into the reviews table (DESIGN.md "Reviews table").
+
+    Also returns the decoding counts of the raw files (``reviews_with_replaced_bytes``,
+    ``replaced_characters``), which the table itself does not carry, for the report.
+    """
     frame = raw.sort_values(["split", "folder", "file_id"], kind="stable").reset_index(drop=True)
     is_unsup = frame["folder"].eq("unsup")
     review_id = np.where(
@@ -57,33 +61,49 @@ def build_reviews_table(
     table.loc[train, "fold"] = assign_folds(
         table.loc[train, "label"], table.loc[train, "movie_id"], params["val_share"], seed
     )
-    report = _report(table, frame["decode_errors"])
-    logger.info(
-        "Ingested %d reviews: %s; %d empty; %d undecodable bytes replaced",
-        len(table),
-        report["rows_per_fold"],
-        report["empty_reviews"],
-        report["replaced_characters"],
-    )
-    return table[COLUMNS], report
+    decoding = {
+        "reviews_with_replaced_bytes": int((frame["decode_errors"] > 0).sum()),
+        "replaced_characters": int(frame["decode_errors"].sum()),
+    }
+    logger.info("Ingested %d reviews: %s", len(table), table["fold"].value_counts().to_dict())
+    return table[COLUMNS], decoding
 
 
-def _report(table: pd.DataFrame, decode_errors: pd.Series) -> dict[str, Any]:
-    fit_movies = set(table.loc[table["fold"] == "fit", "movie_id"])
-    val_movies = set(table.loc[table["fold"] == "val", "movie_id"])
-    labelled = table[table["label"].notna()]
-    return {
-        "rows": int(len(table)),
-        "rows_per_split": {
-            k: int(v) for k, v in table["split"].value_counts().sort_index().items()
-        },
-        "rows_per_fold": {k: int(v) for k, v in table["fold"].value_counts().sort_index().items()},
+def _counts(values: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in values.value_counts().sort_index().items()}
+
+
+def report_ingest(
+    reviews: pd.DataFrame, decoding: dict[str, int]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Headline counts (rows per fold / split, empty reviews, replaced bytes) and details."""
+    empty = int(reviews["text"].str.strip().eq("").sum())
+    metrics = {
+        "rows": int(len(reviews)),
+        "rows_per_fold": _counts(reviews["fold"]),
+        "rows_per_split": _counts(reviews["split"]),
+        "empty_reviews": empty,
+        "replaced_characters": decoding["replaced_characters"],
+    }
+    fit_movies = set(reviews.loc[reviews["fold"] == "fit", "movie_id"])
+    val_movies = set(reviews.loc[reviews["fold"] == "val", "movie_id"])
+    labelled = reviews[reviews["label"].notna()]
+    details = {
+        **metrics,
+        "reviews_with_replaced_bytes": decoding["reviews_with_replaced_bytes"],
         "positive_share_per_fold": {
-            k: round(float(v), 4)
+            str(k): round(float(v), 4)
             for k, v in labelled.groupby("fold")["label"].mean().sort_index().items()
         },
+        "movies_per_fold": {
+            str(k): int(v) for k, v in reviews.groupby("fold")["movie_id"].nunique().items()
+        },
         "movies_in_fit_and_val": len(fit_movies & val_movies),
-        "empty_reviews": int(table["text"].str.strip().eq("").sum()),
-        "reviews_with_replaced_bytes": int((decode_errors > 0).sum()),
-        "replaced_characters": int(decode_errors.sum()),
     }
+    logger.info(
+        "ingest: %d reviews, %d empty, %d undecodable bytes replaced",
+        metrics["rows"],
+        empty,
+        metrics["replaced_characters"],
+    )
+    return metrics, details

@@ -1,4 +1,4 @@
-"""Pipeline ``preprocess``."""
+"""Pipeline ``preprocess``: reviews -> ``text_light`` and ``tokens`` -> report."""
 
 from kedro.pipeline import Pipeline, node
 
@@ -10,15 +10,16 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 preprocess_reviews,
-                inputs=["reviews", "params:preprocess"],
-                outputs=["reviews_preprocessed", "preprocess_timings"],
+                inputs=["reviews", "params:preprocess.text", "params:preprocess.speed"],
+                outputs="reviews_preprocessed",
                 name="preprocess_reviews",
             ),
             node(
                 report_preprocess,
-                inputs=["reviews_preprocessed", "params:preprocess"],
-                outputs="preprocess_metrics",
+                inputs="reviews_preprocessed",
+                outputs=["preprocess_metrics", "preprocess_details"],
                 name="report_preprocess",
             ),
-        ]
+        ],
+        tags="preprocess",
     )

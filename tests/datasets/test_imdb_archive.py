@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from synthetic_imdb import write_archive, write_folder
 
-from mlops_pipeline.imdb_archive import ArchiveError, read_aclimdb
+from mlops_pipeline.datasets.imdb_archive import ArchiveError, read_aclimdb
 
 
 def test_reads_every_review_with_movie_ids(imdb_archive: Path, imdb_files: dict) -> None:
