@@ -6,6 +6,8 @@ from .atomic_parquet import AtomicParquetDataset
 from .dense_npy import NpyDataset
 from .gensim_model import GensimModelDataset
 from .sparse_npz import SparseNpzDataset
+from .text_models import TextModelsDataset
+from .torch_state_dict import TorchStateDictDataset
 
 __all__ = [
     "AclImdbDataset",
@@ -14,4 +16,6 @@ __all__ = [
     "GensimModelDataset",
     "NpyDataset",
     "SparseNpzDataset",
+    "TextModelsDataset",
+    "TorchStateDictDataset",
 ]
