@@ -10,6 +10,7 @@ from mlops_pipeline.models.lstm import PAD, RecurrentClassifier
 from mlops_pipeline.models.lstm.network import embedding_matrix
 
 
+@pytest.mark.parametrize("packing", ["packed", "padded"])
 @pytest.mark.parametrize(
     ("cell", "pooling", "bidirectional"),
     [
@@ -20,11 +21,13 @@ from mlops_pipeline.models.lstm.network import embedding_matrix
         ("gru", "last", False),
     ],
 )
-def test_padded_and_unpadded_sequence_give_the_same_output(cell, pooling, bidirectional) -> None:
+def test_padded_and_unpadded_sequence_give_the_same_output(
+    cell, pooling, bidirectional, packing
+) -> None:
     torch.manual_seed(0)
     net = RecurrentClassifier(
         50, embedding_dim=6, hidden_size=5, cell=cell, pooling=pooling,
-        bidirectional=bidirectional, num_layers=2,
+        bidirectional=bidirectional, num_layers=2, sequence_packing=packing,
     ).eval()  # fmt: skip
     seq = torch.tensor([[3, 7, 9, 4, 11]])
     alone = net(seq, torch.tensor([5]))
@@ -34,9 +37,20 @@ def test_padded_and_unpadded_sequence_give_the_same_output(cell, pooling, bidire
     torch.testing.assert_close(batch[0], alone[0], atol=1e-6, rtol=1e-5)
 
 
+def test_packed_and_padded_modes_compute_the_same_function() -> None:
+    torch.manual_seed(0)
+    net = RecurrentClassifier(30, embedding_dim=6, hidden_size=5, num_layers=2).eval()
+    ids = torch.randint(2, 30, (4, 9))
+    lengths = torch.tensor([9, 3, 6, 1])
+    net.packing = "padded"
+    padded = net(ids, lengths)
+    net.packing = "packed"
+    torch.testing.assert_close(net(ids, lengths), padded, atol=1e-6, rtol=1e-5)
+
+
 def test_lstm_forget_gate_bias_is_one_and_pad_row_zero() -> None:
     net = RecurrentClassifier(20, embedding_dim=4, hidden_size=3)
-    bias = net.rnn.bias_ih_l0.detach()
+    bias = net.layers[0][1].bias_ih_l0.detach()  # backward direction of the first layer
     assert torch.equal(bias[3:6], torch.ones(3))  # gate order i, f, g, o
     assert torch.count_nonzero(bias[:3]) == 0 and torch.count_nonzero(bias[6:]) == 0
     assert torch.count_nonzero(net.embedding.weight[PAD]) == 0

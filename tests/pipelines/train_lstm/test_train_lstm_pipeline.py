@@ -76,15 +76,15 @@ def test_pipeline_runs_on_a_tiny_catalog(tmp_path: Path) -> None:
     models_dir = tmp_path / "data/06_models/train_lstm"
     model_dir = models_dir / "lstm__word2vec"
     card = read_card(model_dir)
-    assert set(card.extra["val_metrics"]) == {"accuracy", "roc_auc", "rows"}
-    assert card.extra["val_metrics"]["rows"] == 40
+    assert set(card.val_metrics) == {"accuracy", "roc_auc", "rows"}
+    assert card.val_metrics["rows"] == 40
     predictions = pd.read_parquet(
         tmp_path / "data/07_model_output/train_lstm/val_predictions.parquet"
     )
     assert list(predictions.columns) == ["review_id", "model_id", "proba"]
     assert set(predictions["review_id"]) == set(reviews.loc[reviews["fold"] == "val", "review_id"])
     metrics = json.loads((tmp_path / "data/08_reporting/train_lstm/metrics.json").read_text())
-    assert metrics["val_accuracy"] == card.extra["val_metrics"]["accuracy"]
+    assert metrics["val_accuracy"] == card.val_metrics["accuracy"]
     assert metrics["epochs_run"] == 2 and metrics["train_rows"] == 40
     curve = pd.read_csv(tmp_path / "data/08_reporting/train_lstm/plots/learning_curve.csv")
     assert list(curve.columns) == CURVE_COLUMNS and len(curve) == 2

@@ -36,15 +36,17 @@ def select_device(preference: str = "auto", parameter: str = "train_lstm.device"
 
 
 def autocast_dtype(device: torch.device, precision: str = "auto") -> torch.dtype | None:
-    """Mixed-precision dtype for ``device`` (``None``: full fp32). CPU always runs fp32;
-    CUDA ``auto`` takes bf16 where supported, else fp16."""
+    """Mixed-precision dtype for ``device`` (``None``: full fp32). CPU always runs fp32.
+
+    CUDA ``auto`` is fp16 (with a gradient scaler): cuDNN's RNN kernels take fp16 on every
+    GPU, but bf16 only from cuDNN 9.13 (pytorch/pytorch#164411); ``bf16`` is there for GPUs
+    and builds that have it, and needs no scaler.
+    """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     if device.type != "cuda" or precision == "fp32":
         return None
-    if precision == "auto":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return {"bf16": torch.bfloat16, "fp16": torch.float16}[precision]
+    return {"auto": torch.float16, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
 
 
 def autocast(device: torch.device, dtype: torch.dtype | None) -> Any:

@@ -2,7 +2,7 @@
 
 Folder layout written by :meth:`LSTMTextModel.save` (nothing is unpickled when loading)::
 
-    model_card.json       the card (DESIGN.md "Model interface"); ``extra.val_metrics``
+    model_card.json       the card (DESIGN.md "Model interface"), with ``val_metrics``
     preprocess.json       TextPreprocessor.to_config()
     vocab.json            the vocabulary (index -> token)
     config.json           architecture, encoding and training settings, seed
@@ -172,6 +172,8 @@ class LSTMTextModel(TextModel):
         self.device = select_device(cfg["device"])
         amp = autocast_dtype(self.device, cfg["precision"])
         vectors = getattr(word2vec, "wv", word2vec)
+        if cfg["network"]["embedding_dim"] is None:  # null: the Word2Vec vector size
+            cfg["network"]["embedding_dim"] = vectors.vector_size if vectors is not None else 100
         matrix, coverage = (None, 0.0)
         if vectors is not None:
             matrix, coverage = embedding_matrix(
@@ -217,11 +219,11 @@ class LSTMTextModel(TextModel):
         return self
 
     def record_val_metrics(self, labels: Sequence[int], proba: np.ndarray) -> dict[str, Any]:
-        """Score P(positive) on ``val`` and store it as the card's ``extra["val_metrics"]``."""
+        """Score P(positive) on ``val`` and store it as the card's ``val_metrics``."""
         if self.card is None:
             raise RuntimeError(f"{self.model_id}: fit before scoring")
-        self.card.extra["val_metrics"] = val_metrics(labels, proba)
-        return self.card.extra["val_metrics"]
+        self.card.val_metrics = val_metrics(labels, proba)
+        return self.card.val_metrics
 
     # -- inference -------------------------------------------------------------------------
     def predict_proba_tokens(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
@@ -298,7 +300,7 @@ class LSTMTextModel(TextModel):
             raise ValueError(
                 f"{directory}: vocabulary has {len(model.vocab)} rows, expected {vocab_size}"
             )
-        model.network = RecurrentClassifier(vocab_size, **network_config)
+        model.network = RecurrentClassifier(vocab_size, **model.config["network"])
         model.network.load_state_dict(load_file(str(directory / WEIGHTS_FILE), device="cpu"))
         model.network.eval()
         model.card = card
