@@ -1,4 +1,4 @@
-"""Project hooks: node wall times recorded in one place instead of timers in node code.
+"""Project hooks: node wall times recorded in one place; one run at a time per pipeline.
 
 :class:`NodeTimingHook` times every node. Each pipeline tags its nodes with its own name
 (``Pipeline([...], tags="<pipeline>")``); after the run, the timings of the nodes tagged
@@ -14,7 +14,12 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from contextlib import ExitStack
+from pathlib import Path
+
 from kedro.framework.hooks import hook_impl
+
+from mlops_pipeline.run_lock import pipeline_locks
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +55,36 @@ class NodeTimingHook:
             total = round(sum(nodes.values()), 3)
             catalog.save(name, {"nodes": dict(sorted(nodes.items())), "total_seconds": total})
             logger.info("%s: %d nodes in %.1f s (timings in %s)", tag, len(nodes), total, name)
+
+
+class RunLockHook:
+    """Takes the run lock (:mod:`mlops_pipeline.run_lock`) of every pipeline a run executes.
+
+    A run's pipelines are the names its nodes are tagged with (each pipeline tags its nodes
+    with its own name), so ``kedro run --pipelines imdb`` locks ingest ... evaluate, and a
+    concurrent ``kedro run --pipelines features`` refuses at once, naming the running one.
+    """
+
+    def __init__(self) -> None:
+        self._stack: ExitStack | None = None
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any) -> None:
+        names = {tag for node in pipeline.nodes for tag in node.tags}
+        root = Path(run_params.get("project_path") or ".")
+        stack = ExitStack()
+        stack.enter_context(pipeline_locks(names, root))
+        self._stack = stack
+
+    def _release(self) -> None:
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+
+    @hook_impl
+    def after_pipeline_run(self) -> None:
+        self._release()
+
+    @hook_impl
+    def on_pipeline_error(self) -> None:
+        self._release()

@@ -1,0 +1,88 @@
+"""The run lock: a second run of a pipeline that is running refuses at once, naming it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+
+from mlops_pipeline.run_lock import RunLockedError, pipeline_lock, pipeline_locks
+
+
+@pytest.fixture
+def holder(tmp_path: Path):
+    """A separate process holding the lock of pipeline ``baseline`` under ``tmp_path``."""
+    script = textwrap.dedent(
+        f"""
+        import time
+        from mlops_pipeline.run_lock import pipeline_lock
+        with pipeline_lock("baseline", {str(tmp_path)!r}):
+            print("held", flush=True)
+            time.sleep(60)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def test_second_holder_is_refused_with_the_running_pid(tmp_path, holder):
+    with pytest.raises(RunLockedError, match=rf"'baseline' is already running: pid {holder.pid}"):
+        with pipeline_lock("baseline", tmp_path):
+            pass
+    with pipeline_lock("features", tmp_path):  # other pipelines are free
+        pass
+
+
+def test_lock_is_free_again_when_the_holder_exits(tmp_path, holder):
+    holder.kill()
+    holder.wait()
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with pipeline_locks(["baseline", "ingest"], tmp_path) as names:
+                assert names == ["baseline", "ingest"]
+            break
+        except RunLockedError:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+
+def test_a_partial_acquisition_releases_what_it_took(tmp_path, holder):
+    with pytest.raises(RunLockedError):
+        with pipeline_locks(["ingest", "baseline"], tmp_path):
+            pass
+    with pipeline_lock("ingest", tmp_path):  # not left held by the failed attempt
+        pass
+
+
+def test_kedro_run_of_a_running_pipeline_refuses_before_any_node(project_copy, monkeypatch):
+    script = textwrap.dedent(
+        f"""
+        import time
+        from mlops_pipeline.run_lock import pipeline_lock
+        with pipeline_lock("baseline", {str(project_copy)!r}):
+            print("held", flush=True)
+            time.sleep(60)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "held"
+        monkeypatch.chdir(project_copy)
+        bootstrap_project(project_copy)
+        with KedroSession.create(project_path=project_copy, env="test") as session:
+            with pytest.raises(RunLockedError, match="baseline"):
+                session.run(pipeline_names=["baseline"])
+        assert not (project_copy / "data/08_reporting/baseline/metrics.json").exists()
+    finally:
+        proc.kill()
+        proc.wait()
