@@ -35,9 +35,11 @@ def holder(tmp_path: Path):
 
 
 def test_second_holder_is_refused_with_the_running_pid(tmp_path, holder):
-    with pytest.raises(RunLockedError, match=rf"'baseline' is already running: pid {holder.pid}"):
-        with pipeline_lock("baseline", tmp_path):
-            pass
+    refused = pytest.raises(
+        RunLockedError, match=rf"'baseline' is already running: pid {holder.pid}"
+    )
+    with refused, pipeline_lock("baseline", tmp_path):
+        pass
     with pipeline_lock("features", tmp_path):  # other pipelines are free
         pass
 
@@ -57,9 +59,8 @@ def test_lock_is_free_again_when_the_holder_exits(tmp_path, holder):
 
 
 def test_a_partial_acquisition_releases_what_it_took(tmp_path, holder):
-    with pytest.raises(RunLockedError):
-        with pipeline_locks(["ingest", "baseline"], tmp_path):
-            pass
+    with pytest.raises(RunLockedError), pipeline_locks(["ingest", "baseline"], tmp_path):
+        pass
     with pipeline_lock("ingest", tmp_path):  # not left held by the failed attempt
         pass
 
@@ -79,9 +80,9 @@ def test_kedro_run_of_a_running_pipeline_refuses_before_any_node(project_copy, m
         assert proc.stdout.readline().strip() == "held"
         monkeypatch.chdir(project_copy)
         bootstrap_project(project_copy)
-        with KedroSession.create(project_path=project_copy, env="test") as session:
-            with pytest.raises(RunLockedError, match="baseline"):
-                session.run(pipeline_names=["baseline"])
+        refused = pytest.raises(RunLockedError, match="baseline")
+        with KedroSession.create(project_path=project_copy, env="test") as session, refused:
+            session.run(pipeline_names=["baseline"])
         assert not (project_copy / "data/08_reporting/baseline/metrics.json").exists()
     finally:
         proc.kill()

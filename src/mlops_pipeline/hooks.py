@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from typing import Any
-
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
