@@ -43,10 +43,10 @@ WEIGHTS_FILE = "weights.safetensors"
 DEFAULT_CONFIG: dict[str, Any] = {
     "device": "auto",
     "precision": "auto",
-    "cpu_threads": 1,
+    "cpu_threads": 2,
     "show_progress": True,
     "vocabulary": {"min_count": 2, "max_size": 50000},
-    "encoding": {"max_length": 256, "truncation": "head_tail", "head": 0.25},
+    "encoding": {"max_length": 512, "truncation": "head_tail", "head": 0.25},
     "network": {},
     "training": {},
 }

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 #: Training keys and defaults (``train_lstm.training`` in parameters).
 DEFAULT_TRAINING: dict[str, Any] = {
-    "epochs": 5,
+    "epochs": 3,
     "batch_size": 64,
     "learning_rate": 0.002,
     "embedding_lr_scale": 0.5,  # embedding rows learn at this share of the learning rate
@@ -31,7 +31,7 @@ DEFAULT_TRAINING: dict[str, Any] = {
     "patience": 2,  # epochs without a val-accuracy gain before stopping
     "min_delta": 0.0,
     "bucket_batches": 50,  # batches per length bucket (shuffled pool sorted by length)
-    "eval_batch_size": 256,
+    "eval_batch_size": 128,
 }
 
 
