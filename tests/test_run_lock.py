@@ -15,20 +15,25 @@ from kedro.framework.startup import bootstrap_project
 from mlops_pipeline.run_lock import RunLockedError, pipeline_lock, pipeline_locks
 
 
-@pytest.fixture
-def holder(tmp_path: Path):
-    """A separate process holding the lock of pipeline ``baseline`` under ``tmp_path``."""
+def hold_lock(root: Path, name: str = "baseline") -> subprocess.Popen:
+    """A separate process that holds the lock of pipeline ``name`` under ``root``."""
     script = textwrap.dedent(
         f"""
         import time
         from mlops_pipeline.run_lock import pipeline_lock
-        with pipeline_lock("baseline", {str(tmp_path)!r}):
+        with pipeline_lock({name!r}, {str(root)!r}):
             print("held", flush=True)
             time.sleep(60)
         """
     )
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+@pytest.fixture
+def holder(tmp_path: Path):
+    proc = hold_lock(tmp_path)
     yield proc
     proc.kill()
     proc.wait()
@@ -66,18 +71,8 @@ def test_a_partial_acquisition_releases_what_it_took(tmp_path, holder):
 
 
 def test_kedro_run_of_a_running_pipeline_refuses_before_any_node(project_copy, monkeypatch):
-    script = textwrap.dedent(
-        f"""
-        import time
-        from mlops_pipeline.run_lock import pipeline_lock
-        with pipeline_lock("baseline", {str(project_copy)!r}):
-            print("held", flush=True)
-            time.sleep(60)
-        """
-    )
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    proc = hold_lock(project_copy)
     try:
-        assert proc.stdout.readline().strip() == "held"
         monkeypatch.chdir(project_copy)
         bootstrap_project(project_copy)
         refused = pytest.raises(RunLockedError, match="baseline")

@@ -9,6 +9,20 @@ from __future__ import annotations
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
+#: Kedro's data layers in the order data flows (``data/01_raw`` ... ``data/08_reporting``).
+#: Every catalog entry names one (``metadata: {kedro-viz: {layer: ...}}``) and no node writes a
+#: layer earlier than one it reads, so ``kedro viz`` can draw the layer view (tested).
+LAYERS = (
+    "raw",
+    "intermediate",
+    "primary",
+    "feature",
+    "model_input",
+    "models",
+    "model_output",
+    "reporting",
+)
+
 
 def register_pipelines() -> dict[str, Pipeline]:
     """Register every pipeline folder plus ``__default__`` (all of them)."""

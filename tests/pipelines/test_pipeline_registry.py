@@ -9,21 +9,11 @@ import pytest
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
+from mlops_pipeline.pipeline_registry import LAYERS
 from mlops_pipeline.pipelines import imdb
 
 PROJECT = Path(__file__).resolve().parents[2]
 PIPELINES_DIR = PROJECT / "src" / "mlops_pipeline" / "pipelines"
-#: Kedro's data layers in the order data flows (DESIGN.md "Layout").
-LAYERS = (
-    "raw",
-    "intermediate",
-    "primary",
-    "feature",
-    "model_input",
-    "models",
-    "model_output",
-    "reporting",
-)
 TEXT_PIPELINES = {"ingest", "preprocess", "features", "embeddings", "baseline", "evaluate"}
 
 
