@@ -1,7 +1,8 @@
 """Accuracy and time of the ``timeseries`` pipeline on a real series, over several seeds.
 
 Runs the very pipeline of ``kedro run --pipelines timeseries`` (same nodes, conf/base
-parameters plus the overrides below) in memory: nothing is written under data/. Every choice
+parameters plus the overrides below) in memory: nothing is written under data/. Without a CSV
+it reads the default series of conf/base/globals.yml (``make data`` writes it). Every choice
 (window from the train ACF, LSTM architecture and epochs on validation) is made inside each run;
 the test figures are reported once, as mean +- sd over the seeds.
 
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import yaml
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,8 +33,8 @@ SHARED = ROOT.parent / "shared" / "data" / "timeseries"
 
 PRESETS: dict[str, dict[str, Any]] = {
     "melbourne": {
+        "csv": str(SHARED / "daily-min-temperatures.csv"),
         "data": {
-            "filepath": str(SHARED / "daily-min-temperatures.csv"),
             "date_columns": ["Date"],
             "target": "Temp",
             "freq": "D",
@@ -39,8 +42,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "baselines": {"seasonal_period": 365},
     },
     "pollution": {
+        "csv": str(SHARED / "pollution.csv"),
         "data": {
-            "filepath": str(SHARED / "pollution.csv"),
             "date_columns": ["year", "month", "day", "hour"],
             "target": "pm2.5",
             "freq": "h",
@@ -58,8 +61,10 @@ def deep_merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def run_once(params: dict[str, Any], seed: int) -> tuple[dict, dict, dict, float]:
-    """One in-memory run of the pipeline; returns metrics, repair report, LSTM card, seconds."""
+def run_once(
+    raw: pd.DataFrame, params: dict[str, Any], seed: int
+) -> tuple[dict, dict, dict, float]:
+    """One in-memory run of the pipeline; returns details, repair report, LSTM card, seconds."""
     from kedro.io import DataCatalog, MemoryDataset
     from kedro.runner import SequentialRunner
 
@@ -74,17 +79,19 @@ def run_once(params: dict[str, Any], seed: int) -> tuple[dict, dict, dict, float
     for name in ("kedro", "mlops_pipeline"):  # the numbers below are the output
         logging.getLogger(name).setLevel(logging.WARNING)
     catalog = DataCatalog()
+    catalog["ts_raw"] = MemoryDataset(raw)
     catalog["params:common.seed"] = seed
     for key, value in params.items():
         catalog[f"params:timeseries.{key}"] = value
-    kept = ("ts_metrics", "ts_repair_report", "ts_lstm_card")
+    catalog["params:timeseries.data.target"] = params["data"]["target"]
+    kept = ("ts_details", "ts_data_report", "ts_lstm_card")
     for name in kept:
         catalog[name] = _KeptDataset()
     started = time.perf_counter()
     SequentialRunner().run(create_pipeline(), catalog)
     seconds = time.perf_counter() - started
-    metrics, report, card = (catalog[name].load() for name in kept)
-    return metrics, report, card, seconds
+    details, report, card = (catalog[name].load() for name in kept)
+    return details, report, card, seconds
 
 
 def summary(values: list[float]) -> str:
@@ -113,10 +120,12 @@ def main(argv: list[str] | None = None) -> int:
 
     base = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="base")
     params = base["parameters"]["timeseries"]
+    csv = args.csv
     if args.preset:
-        params = deep_merge(params, PRESETS[args.preset])
+        preset = dict(PRESETS[args.preset])
+        csv = csv or preset.pop("csv")
+        params = deep_merge(params, preset)
     data = {
-        "filepath": args.csv,
         "date_columns": args.date_columns,
         "target": args.target,
         "freq": args.freq,
@@ -127,23 +136,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.seasonal_period:
         params = deep_merge(params, {"baselines": {"seasonal_period": args.seasonal_period}})
     params = deep_merge(params, json.loads(args.set))
-    if not params["data"].get("filepath"):
-        print("no CSV: running on the embedded co2 series", file=sys.stderr)
+    if not csv:
+        globals_ = yaml.safe_load((ROOT / "conf/base/globals.yml").read_text())
+        csv = str(ROOT / globals_["timeseries"]["data"]["filepath"])
+        print(f"no CSV: running on the default series {csv}", file=sys.stderr)
+    raw = pd.read_csv(csv)
 
     runs = []
     for seed in args.seeds:
-        metrics, report, card, seconds = run_once(params, seed)
-        runs.append({"seed": seed, "metrics": metrics, "card": card, "seconds": seconds})
-        test = metrics["test"]
+        details, report, card, seconds = run_once(raw, params, seed)
+        runs.append({"seed": seed, "details": details, "card": card, "seconds": seconds})
+        scores = details["scores"]
         print(
             f"seed {seed}: "
-            + ", ".join(f"{m} {test[m]['rmse']:.4f}" for m in MODELS if m in test)
+            + ", ".join(f"{m} {scores[m]['test']['rmse']:.4f}" for m in MODELS if m in scores)
             + f" | lstm={card['candidate']} epoch {card['best_epoch']} | {seconds:.0f}s",
             flush=True,
         )
 
-    first = runs[0]["metrics"]
-    print(f"\nsource {report['source']}: {report['rows_out']} rows, freq {report['freq']}")
+    first = runs[0]["details"]
+    print(f"\nsource {csv}: {report['rows_out']} rows, freq {report['freq']}")
     print(
         f"repair: {report['missing_timestamps']} missing timestamps, "
         f"{report['target_filled']} target points filled ({report['fill_method']}), "
@@ -156,15 +168,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ntest, mean ± sd over seeds {args.seeds} (original units)")
     print(f"{'model':<16}{'RMSE':>20}{'MAE':>20}{'MAPE %':>22}")
     for model in MODELS:
-        if model not in first["test"]:
+        if model not in first["scores"]:
             continue
         cells = [
-            summary([r["metrics"]["test"][model][k] or np.nan for r in runs])
+            summary([r["details"]["scores"][model]["test"][k] or np.nan for r in runs])
             for k in ("rmse", "mae", "mape")
         ]
         print(f"{model:<16}{cells[0]:>20}{cells[1]:>20}{cells[2]:>22}")
-    ratio_p = [r["metrics"]["lstm_vs_persistence"] for r in runs]
-    ratio_r = [r["metrics"]["lstm_vs_ridge_ar"] for r in runs]
+
+    def ratio(run: dict, other: str) -> float:
+        scores = run["details"]["scores"]
+        return scores["lstm"]["test"]["rmse"] / scores[other]["test"]["rmse"]
+
+    ratio_p = [ratio(r, "persistence") for r in runs]
+    ratio_r = [ratio(r, "ridge_ar") for r in runs]
     print(f"\nLSTM / persistence RMSE {summary(ratio_p)} (target <= 0.90)")
     print(f"LSTM / ridge AR RMSE    {summary(ratio_r)} (target <= 1.02)")
     print(f"wall time per run {summary([r['seconds'] for r in runs])} s")
