@@ -70,6 +70,24 @@ class ModelCard:
         return cls(**known)
 
 
+_PREPROCESSORS: dict[str, Any] = {}
+
+
+def shared_preprocessor(config: dict[str, Any]) -> Any:
+    """One :class:`~mlops_pipeline.text.TextPreprocessor` per distinct config and process.
+
+    Every model family runs the project's own preprocessing at prediction time; sharing one
+    instance per config loads spaCy and the lemma tables once, not once per model (evaluation
+    and scoring load many models).
+    """
+    from mlops_pipeline.text import TextPreprocessor
+
+    key = json.dumps(config, sort_keys=True)
+    if key not in _PREPROCESSORS:
+        _PREPROCESSORS[key] = TextPreprocessor(config)
+    return _PREPROCESSORS[key]
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 

@@ -24,7 +24,14 @@ import numpy as np
 import pandas as pd
 
 from mlops_pipeline.atomic_io import atomic_directory
-from mlops_pipeline.models.base import ModelCard, TextModel, hash_arrays, hash_params, read_card
+from mlops_pipeline.models.base import (
+    ModelCard,
+    TextModel,
+    hash_arrays,
+    hash_params,
+    read_card,
+    shared_preprocessor,
+)
 from mlops_pipeline.models.base import write_card as _write_card
 
 from .estimators import make_estimator
@@ -39,23 +46,6 @@ from .representations import (
 INTERFACE = "mlops_pipeline.models.classical:ClassicalTextModel"
 PREPROCESS_FILE = "preprocess.json"
 REPRESENTATION_DIR = "representation"
-
-
-_PREPROCESSORS: dict[str, Any] = {}
-
-
-def shared_preprocessor(config: dict[str, Any]) -> Any:
-    """One ``TextPreprocessor`` per distinct config, shared by the models of a process.
-
-    It only holds its config and lazily loaded tokenizer resources, so sharing it saves loading
-    spaCy and the lemma tables once per model (evaluation loads many models).
-    """
-    from mlops_pipeline.text import TextPreprocessor
-
-    key = json.dumps(config, sort_keys=True)
-    if key not in _PREPROCESSORS:
-        _PREPROCESSORS[key] = TextPreprocessor(config)
-    return _PREPROCESSORS[key]
 
 
 class ClassicalTextModel(TextModel):

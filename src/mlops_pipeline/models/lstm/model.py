@@ -25,7 +25,14 @@ from safetensors.torch import load_file, save_file
 from sklearn.metrics import roc_auc_score
 
 from mlops_pipeline.atomic_io import atomic_directory
-from mlops_pipeline.models.base import ModelCard, TextModel, hash_arrays, hash_params, read_card
+from mlops_pipeline.models.base import (
+    ModelCard,
+    TextModel,
+    hash_arrays,
+    hash_params,
+    read_card,
+    shared_preprocessor,
+)
 from mlops_pipeline.models.base import write_card as _write_card
 
 from .device import autocast_dtype, cpu_settings, seed_everything, select_device
@@ -119,9 +126,7 @@ class LSTMTextModel(TextModel):
     @property
     def preprocessor(self) -> Any:
         if self._preprocessor is None:
-            from mlops_pipeline.text import TextPreprocessor
-
-            self._preprocessor = TextPreprocessor(self.preprocess_config)
+            self._preprocessor = shared_preprocessor(self.preprocess_config)
         return self._preprocessor
 
     def build_vocabulary(self, documents: Sequence[Sequence[str]]) -> Vocabulary:
