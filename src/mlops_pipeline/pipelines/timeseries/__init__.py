@@ -1,4 +1,4 @@
-"""Pipeline ``timeseries``: any dated CSV (or the embedded co2 series) -> LSTM vs baselines."""
+"""Pipeline ``timeseries``: any dated CSV (default: the co2 series of `make data`) -> LSTM vs baselines."""
 
 from .pipeline import create_pipeline
 
