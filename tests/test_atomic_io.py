@@ -55,3 +55,18 @@ def test_atomic_directory_crash_keeps_old_folder_byte_identical(tmp_path):
         raise ValueError("crash")
     assert _tree(target) == before
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_written_paths_get_ordinary_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        with atomic_file(tmp_path / "a.json") as tmp:
+            tmp.write_text("{}")
+        with atomic_directory(tmp_path / "folder") as tmp:
+            (tmp / "x").write_text("x")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "folder").stat().st_mode & 0o777 == 0o755

@@ -19,6 +19,13 @@ from pathlib import Path
 __all__ = ["atomic_directory", "atomic_file"]
 
 
+def _default_mode(base: int) -> int:
+    """``base`` less the process umask: what ``open``/``mkdir`` would have given the path."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return base & ~umask
+
+
 @contextmanager
 def atomic_file(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
@@ -33,6 +40,7 @@ def atomic_file(target: str | Path) -> Iterator[Path]:
     )
     os.close(fd)
     tmp = Path(name)
+    os.chmod(tmp, _default_mode(0o666))  # mkstemp makes 0600; the output is an ordinary file
     try:
         yield tmp
         os.replace(tmp, target)
@@ -51,6 +59,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    os.chmod(tmp, _default_mode(0o777))  # mkdtemp makes 0700
     try:
         yield tmp
         old = None

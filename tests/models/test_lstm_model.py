@@ -12,14 +12,9 @@ from synthetic_lstm import PREPROCESS, fitted_model, token_data
 
 from mlops_pipeline.models.base import read_card
 from mlops_pipeline.models.discovery import load_model
-from mlops_pipeline.models.lstm import (
-    INTERFACE,
-    DeviceUnavailableError,
-    LSTMTextModel,
-    select_device,
-)
-from mlops_pipeline.models.lstm.device import autocast_dtype
+from mlops_pipeline.models.lstm import INTERFACE, LSTMTextModel
 from mlops_pipeline.text import TextPreprocessor
+from mlops_pipeline.torch_runtime import DeviceUnavailableError, autocast_dtype, select_device
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +77,7 @@ def test_device_selection_with_cuda_mocked() -> None:
     with mock.patch("torch.cuda.is_available", return_value=False):
         assert select_device("auto").type == "cpu"
         with pytest.raises(DeviceUnavailableError, match="train_lstm.device") as err:
-            select_device("cuda")
+            select_device("cuda", parameter="train_lstm.device")
         assert "\n" not in str(err.value) and "cpu" in str(err.value)
     assert select_device("cpu").type == "cpu"
     with pytest.raises(ValueError):

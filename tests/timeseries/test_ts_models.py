@@ -20,6 +20,7 @@ from mlops_pipeline.timeseries.models import (
     seasonal_skip_reason,
 )
 from mlops_pipeline.timeseries.prep import Scaler, make_windows, split_bounds
+from mlops_pipeline.torch_runtime import torch_compute
 
 
 def test_persistence_and_seasonal_naive() -> None:
@@ -57,7 +58,7 @@ def test_lstm_beats_persistence_on_noisy_sine() -> None:
     values = scaler.transform(_frame(y)).to_numpy()
     windows = {p: make_windows(values, bounds[p], seq_len=12) for p in bounds}
     config = {"hidden_size": 16, "max_epochs": 12, "patience": 4, "lr": 1e-2}
-    with tslstm.torch_compute(threads=1, deterministic=True):
+    with torch_compute(threads=1, deterministic=True):
         model, info = tslstm.train_lstm(
             windows["train"], windows["val"], config, seed=0, device=torch.device("cpu")
         )
@@ -92,7 +93,7 @@ def test_residual_lstm_starts_near_persistence(target_col: int) -> None:
 
 def test_torch_compute_sets_and_restores_threads_and_determinism() -> None:
     before = (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled())
-    with tslstm.torch_compute(threads=1, deterministic=True):
+    with torch_compute(threads=1, deterministic=True):
         assert torch.get_num_threads() == 1
         assert torch.are_deterministic_algorithms_enabled()
     assert (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()) == before

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
-import os
-import random
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
+
+from mlops_pipeline.torch_runtime import seed_everything
 
 from .prep import Windows
 
@@ -71,49 +69,6 @@ class LSTMForecaster(nn.Module):
         if self.residual:
             out = out + x[:, -1, self.target_col : self.target_col + 1]
         return out
-
-
-def select_device(preference: str = "cpu") -> torch.device:
-    """The configured device; ``auto`` = ``cuda`` when available, else CPU."""
-    if preference == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(preference)
-
-
-@contextlib.contextmanager
-def torch_compute(threads: int = 1, deterministic: bool = True) -> Iterator[None]:
-    """Fixed intra-op CPU threads, deterministic algorithms, flushed denormals; all restored.
-
-    The thread count is a setting, not "whatever this machine has": a CPU reduction split
-    over another number of threads adds in another order. Deterministic mode also makes cuDNN
-    and cuBLAS pick reproducible kernels on a GPU (``CUBLAS_WORKSPACE_CONFIG``).
-    """
-    previous = (
-        torch.get_num_threads(),
-        torch.are_deterministic_algorithms_enabled(),
-        torch.backends.cudnn.deterministic,
-        torch.backends.cudnn.benchmark,
-    )
-    if deterministic:
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    torch.set_num_threads(max(1, int(threads)))
-    torch.use_deterministic_algorithms(deterministic)
-    torch.backends.cudnn.deterministic = deterministic
-    torch.backends.cudnn.benchmark = not deterministic
-    torch.set_flush_denormal(True)  # denormal floats make CPU recurrences many times slower
-    try:
-        yield
-    finally:
-        torch.set_flush_denormal(False)
-        torch.set_num_threads(previous[0])
-        torch.use_deterministic_algorithms(previous[1])
-        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = previous[2:]
-
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)  # seeds every CUDA device too
 
 
 def architecture(config: dict[str, Any]) -> dict[str, Any]:

@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from synthetic_text_models import PREPROCESS, fitted_vectorizer, raw_reviews, tokens_of
-
 from kedro.io import DatasetError
+from synthetic_text_models import PREPROCESS, fitted_vectorizer, raw_reviews, tokens_of
 
 from mlops_pipeline.datasets import TextModelsDataset
 from mlops_pipeline.models import load_model

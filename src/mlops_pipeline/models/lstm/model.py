@@ -34,8 +34,13 @@ from mlops_pipeline.models.base import (
     shared_preprocessor,
 )
 from mlops_pipeline.models.base import write_card as _write_card
+from mlops_pipeline.torch_runtime import (
+    autocast_dtype,
+    seed_everything,
+    select_device,
+    torch_compute,
+)
 
-from .device import autocast_dtype, cpu_settings, seed_everything, select_device
 from .network import RecurrentClassifier, architecture, embedding_matrix
 from .training import predict_logits, train_network, training_settings
 from .vocab import Vocabulary, encode_documents
@@ -49,6 +54,7 @@ WEIGHTS_FILE = "weights.safetensors"
 #: Keys of ``train_lstm`` the model reads (parameters_train_lstm.yml documents each).
 DEFAULT_CONFIG: dict[str, Any] = {
     "device": "auto",
+    "deterministic": True,
     "precision": "auto",
     "cpu_threads": 2,
     "show_progress": True,
@@ -174,7 +180,7 @@ class LSTMTextModel(TextModel):
         cfg = self.config
         seed_everything(self.seed)
         self.vocab = vocab
-        self.device = select_device(cfg["device"])
+        self.device = select_device(cfg["device"], parameter="train_lstm.device")
         amp = autocast_dtype(self.device, cfg["precision"])
         vectors = getattr(word2vec, "wv", word2vec)
         if cfg["network"]["embedding_dim"] is None:  # null: the Word2Vec vector size
@@ -190,7 +196,8 @@ class LSTMTextModel(TextModel):
         if val_tokens is not None and val_labels is not None:
             val = (self.encode(val_tokens), np.asarray(val_labels, dtype=np.float32))
         start = time.perf_counter()
-        with cpu_settings(cfg["cpu_threads"] if self.device.type == "cpu" else None):
+        threads = cfg["cpu_threads"] if self.device.type == "cpu" else None
+        with torch_compute(threads, cfg["deterministic"]):
             result = train_network(
                 self.network, fit, val, cfg["training"], self.device, amp, self.seed,
                 cfg["show_progress"],
@@ -240,7 +247,7 @@ class LSTMTextModel(TextModel):
             return np.empty((0, 2))
         amp = autocast_dtype(self.device, self.config["precision"])
         threads = self.config["cpu_threads"] if self.device.type == "cpu" else None
-        with cpu_settings(threads):
+        with torch_compute(threads, self.config["deterministic"]):
             logits = predict_logits(
                 self.network, sequences, self.device, amp,
                 self.config["training"]["eval_batch_size"],

@@ -14,7 +14,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .device import autocast
+from mlops_pipeline.torch_runtime import autocast
+
 from .vocab import PAD
 
 logger = logging.getLogger(__name__)

@@ -28,6 +28,7 @@ from mlops_pipeline.timeseries.prep import (
     part_labels,
     split_bounds,
 )
+from mlops_pipeline.torch_runtime import select_device, torch_compute
 
 logger = logging.getLogger(__name__)
 
@@ -161,10 +162,10 @@ def train_lstm_candidates(
     windows: dict[str, Windows], lstm: dict[str, Any], compute: dict[str, Any], seed: int
 ) -> dict[str, dict[str, Any]]:
     """Each architecture of ``lstm.candidates`` trained on train, early-stopped on val."""
-    device = tslstm.select_device(compute["device"])
+    device = select_device(compute["device"], parameter="timeseries.compute.device")
     shared = {k: v for k, v in lstm.items() if k in tslstm.DEFAULTS}
     candidates = {}
-    with tslstm.torch_compute(compute["torch_threads"], compute["deterministic"]):
+    with torch_compute(compute["torch_threads"], compute["deterministic"]):
         for name, overrides in (lstm.get("candidates") or {"lstm": {}}).items():
             config = {**tslstm.DEFAULTS, **shared, **(overrides or {})}
             model, info = tslstm.train_lstm(windows["train"], windows["val"], config, seed, device)
@@ -215,7 +216,7 @@ def select_lstm(
         "seq_len": int(windows["train"].inputs.shape[1]),
         "training": {k: v for k, v in config.items() if k not in architecture},
         "seed": seed,
-        "device": str(tslstm.select_device(compute["device"])),
+        "device": str(select_device(compute["device"], parameter="timeseries.compute.device")),
         "train_windows": len(windows["train"]),
         "best_epoch": info["best_epoch"],
         "epochs_run": info["epochs_run"],
@@ -394,10 +395,10 @@ def _predict_lstm(
     compute: dict[str, Any],
 ) -> np.ndarray:
     """Forecasts of an LSTM rebuilt from ``state``, back in the target's units."""
-    device = tslstm.select_device(compute["device"])
+    device = select_device(compute["device"], parameter="timeseries.compute.device")
     model = tslstm.build_model(windows.inputs.shape[2], architecture)
     model.load_state_dict(state)
-    with tslstm.torch_compute(compute["torch_threads"], compute["deterministic"]):
+    with torch_compute(compute["torch_threads"], compute["deterministic"]):
         scaled = tslstm.predict(model.to(device), windows, device)
     return Scaler.from_dict(scaler).inverse_column(scaled, target)
 

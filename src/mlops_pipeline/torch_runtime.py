@@ -1,7 +1,13 @@
-"""Device choice, CPU thread/denormal settings, mixed precision and seeding for the LSTM."""
+"""Torch runtime settings shared by every torch model (text LSTM, time-series LSTM).
+
+Device choice (``auto | cpu | cuda``, a one-line error when CUDA is asked for and absent),
+mixed precision on CUDA, fixed thread counts, flushed denormals, deterministic algorithms
+and seeding: one implementation, so every torch stage behaves the same way.
+"""
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -18,7 +24,7 @@ class DeviceUnavailableError(RuntimeError):
     """The configured device does not exist on this machine."""
 
 
-def select_device(preference: str = "auto", parameter: str = "train_lstm.device") -> torch.device:
+def select_device(preference: str = "auto", parameter: str = "device") -> torch.device:
     """``auto``: CUDA when ``torch.cuda.is_available()``, else CPU; ``cpu``/``cuda`` as asked.
 
     Asking for ``cuda`` without CUDA raises a one-line error naming the parameter.
@@ -30,7 +36,7 @@ def select_device(preference: str = "auto", parameter: str = "train_lstm.device"
     if preference == "cuda" and not torch.cuda.is_available():
         raise DeviceUnavailableError(
             f"{parameter} is 'cuda' but no CUDA device is available; set {parameter} to "
-            "'auto' (falls back to cpu) or 'cpu'"
+            f"'auto' (falls back to cpu) or 'cpu', e.g. --params {parameter}=cpu"
         )
     return torch.device(preference)
 
@@ -57,29 +63,41 @@ def autocast(device: torch.device, dtype: torch.dtype | None) -> Any:
 
 
 @contextmanager
-def cpu_settings(threads: int | None) -> Iterator[None]:
-    """Flush denormal floats to zero and run with ``threads`` intra-op threads (``None``: keep
-    torch's count); the previous thread count is restored afterwards.
+def torch_compute(threads: int | None = 1, deterministic: bool = True) -> Iterator[None]:
+    """Fixed intra-op threads, deterministic algorithms, flushed denormals; all restored after.
 
-    Denormals appear as LSTM gate activations saturate and are very slow on x86 CPUs: issue 12
-    measured a BiLSTM epoch at 1,281 s without the flag and 136 s with it on 2 cores.
+    The thread count is a setting, not "whatever this machine has": a CPU reduction split over
+    another number of threads adds in another order (``None`` keeps torch's count, e.g. on a
+    GPU). Deterministic mode also makes cuDNN and cuBLAS pick reproducible kernels on a GPU
+    (``CUBLAS_WORKSPACE_CONFIG``). Denormals appear as recurrent gates saturate and are very
+    slow on x86 CPUs: issue 12 measured a BiLSTM epoch at 1,281 s without the flush and 136 s
+    with it on 2 cores.
     """
-    previous = torch.get_num_threads()
-    torch.set_flush_denormal(True)
+    previous = (
+        torch.get_num_threads(),
+        torch.are_deterministic_algorithms_enabled(),
+        torch.backends.cudnn.deterministic,
+        torch.backends.cudnn.benchmark,
+    )
+    if deterministic:
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     if threads:
         torch.set_num_threads(max(1, int(threads)))
+    torch.use_deterministic_algorithms(deterministic)
+    torch.backends.cudnn.deterministic = deterministic
+    torch.backends.cudnn.benchmark = not deterministic
+    torch.set_flush_denormal(True)
     try:
         yield
     finally:
-        torch.set_num_threads(previous)
+        torch.set_flush_denormal(False)
+        torch.set_num_threads(previous[0])
+        torch.use_deterministic_algorithms(previous[1])
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = previous[2:]
 
 
 def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and torch (CPU and every CUDA device); deterministic cuDNN."""
+    """Seed Python, NumPy and torch (``torch.manual_seed`` seeds every CUDA device too)."""
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
-        torch.backends.cudnn.deterministic = True
-        torch.backends.cudnn.benchmark = False
