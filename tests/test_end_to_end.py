@@ -1,11 +1,14 @@
 """End to end: the ``imdb`` pipeline through a Kedro session on the synthetic archive.
 
-One run, then every stage's outputs are checked: the reviews table, feature matrices whose
-rows match the folds, model folders with valid cards, one leaderboard row per model.
+One ``--env test`` run, then every stage's outputs are checked: the reviews table, feature
+matrices whose rows match the folds, model folders with valid cards, one leaderboard row per
+model — and ``data/`` (the real outputs) left byte-identical: the test environment writes under
+its own data root (conf/test/globals.yml).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -16,12 +19,31 @@ from kedro.framework.startup import bootstrap_project
 
 from mlops_pipeline.models import discover_models, load_model
 
+SCRATCH = ".scratch/test"  # conf/test/globals.yml: data_root = .scratch/test/data
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` (relative path -> digest)."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
 
 @pytest.fixture(scope="module")
 def imdb_run(tmp_path_factory: pytest.TempPathFactory):
     from conftest import copy_project
 
     project = copy_project(tmp_path_factory.mktemp("e2e") / "project")
+    # stand-ins for a real run's outputs, which a test-environment run must not touch
+    for path in (
+        "data/02_intermediate/ingest/reviews.parquet",
+        "data/08_reporting/baseline/metrics.json",
+    ):
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text("real output")
+    before = tree_digest(project / "data")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(project)
         bootstrap_project(project)
@@ -29,17 +51,24 @@ def imdb_run(tmp_path_factory: pytest.TempPathFactory):
             session.run(pipeline_names=["imdb"])
         with KedroSession.create(project_path=project, env="test") as session:
             catalog = session.load_context().catalog
-    return project, catalog
+    return project, catalog, before
 
 
 def _json(project: Path, path: str) -> dict:
-    return json.loads((project / path).read_text())
+    return json.loads((project / SCRATCH / path).read_text())
+
+
+@pytest.mark.slow
+def test_the_test_environment_leaves_data_byte_identical(imdb_run) -> None:
+    project, _, before = imdb_run
+    assert tree_digest(project / "data") == before
+    assert (project / SCRATCH / "data/02_intermediate/ingest/reviews.parquet").is_file()
 
 
 @pytest.mark.slow
 def test_ingest_and_baseline(imdb_run) -> None:
-    project, _ = imdb_run
-    reviews = pd.read_parquet(project / "data/02_intermediate/ingest/reviews.parquet")
+    project, _, _ = imdb_run
+    reviews = pd.read_parquet(project / SCRATCH / "data/02_intermediate/ingest/reviews.parquet")
     assert len(reviews) == 4 * 40 + 30
     assert json.dumps(_json(project, "data/08_reporting/ingest/metrics.json"))
     metrics = _json(project, "data/08_reporting/baseline/metrics.json")
@@ -48,8 +77,8 @@ def test_ingest_and_baseline(imdb_run) -> None:
 
 @pytest.mark.slow
 def test_feature_matrices_have_one_row_per_review_of_their_fold(imdb_run) -> None:
-    project, catalog = imdb_run
-    reviews = pd.read_parquet(project / "data/02_intermediate/ingest/reviews.parquet")
+    project, catalog, _ = imdb_run
+    reviews = pd.read_parquet(project / SCRATCH / "data/02_intermediate/ingest/reviews.parquet")
     counts = reviews["fold"].value_counts()
     for prefix in ("features_bow", "features_tfidf", "embeddings_word2vec_mean"):
         for fold in ("fit", "val", "test"):
@@ -59,10 +88,10 @@ def test_feature_matrices_have_one_row_per_review_of_their_fold(imdb_run) -> Non
 
 @pytest.mark.slow
 def test_every_model_has_a_valid_card_and_a_leaderboard_row(imdb_run) -> None:
-    project, _ = imdb_run
-    folders = discover_models(project / "data/06_models")
+    project, _, _ = imdb_run
+    folders = discover_models(project / SCRATCH / "data/06_models")
     assert {f.parent.name for f in folders} >= {"train_classical", "train_lstm"}
-    board = pd.read_csv(project / "data/08_reporting/evaluate/leaderboard.csv")
+    board = pd.read_csv(project / SCRATCH / "data/08_reporting/evaluate/leaderboard.csv")
     assert sorted(board["model_id"]) == sorted(f.name for f in folders)
     metrics = _json(project, "data/08_reporting/evaluate/metrics.json")
     assert sorted(metrics) == sorted(board["model_id"])
@@ -71,13 +100,15 @@ def test_every_model_has_a_valid_card_and_a_leaderboard_row(imdb_run) -> None:
         assert model.card.model_id == folder.name
         assert set(model.card.val_metrics) >= {"accuracy", "roc_auc", "rows"}
         assert model.predict_proba(["A wonderful film.", "Awful."]).shape == (2, 2)
-    predictions = pd.read_parquet(project / "data/07_model_output/evaluate/predictions.parquet")
+    predictions = pd.read_parquet(
+        project / SCRATCH / "data/07_model_output/evaluate/predictions.parquet"
+    )
     assert len(predictions) == len(folders) * int(board["test_rows"].iloc[0])
 
 
 @pytest.mark.slow
 def test_every_stage_writes_headline_metrics_and_node_timings(imdb_run) -> None:
-    project, _ = imdb_run
+    project, _, _ = imdb_run
     for stage in ("ingest", "preprocess", "features", "embeddings", "baseline",
                   "train_classical", "train_lstm", "evaluate"):  # fmt: skip
         metrics = _json(project, f"data/08_reporting/{stage}/metrics.json")
