@@ -18,6 +18,7 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
+from mlops_pipeline.params import validate_parameters
 from mlops_pipeline.run_lock import pipeline_locks
 
 logger = logging.getLogger(__name__)
@@ -87,3 +88,32 @@ class RunLockHook:
     @hook_impl
     def on_pipeline_error(self) -> None:
         self._release()
+
+
+class ParameterValidationHook:
+    """Validates, before any node runs, the parameter sections a run uses against their schemas
+    (:mod:`mlops_pipeline.params`; ``pipelines/<name>/schema.py``, ``common``).
+
+    The sections are the run's pipelines (its nodes' tags) and every top-level key a node reads
+    (``params:preprocess.text`` -> ``preprocess``). A section without a schema is skipped. A bad
+    key, type or value raises :class:`~mlops_pipeline.errors.UserInputError` with one line
+    naming the file, the key path and the allowed values. Pluggy calls hooks last-registered
+    first, so this runs before :class:`RunLockHook`: a refused run takes no lock.
+    """
+
+    @staticmethod
+    def sections(pipeline: Any) -> set[str]:
+        """Top-level parameter sections the nodes of ``pipeline`` use."""
+        names = {tag for node in pipeline.nodes for tag in node.tags}
+        for node in pipeline.nodes:
+            for name in node.inputs:
+                if name.startswith("params:"):
+                    names.add(name.removeprefix("params:").split(".", 1)[0])
+        return names
+
+    @hook_impl
+    def before_pipeline_run(self, pipeline: Any, catalog: Any) -> None:
+        for section in sorted(self.sections(pipeline)):
+            key = f"params:{section}"
+            if key in catalog:
+                validate_parameters(section, catalog.get(key).load())

@@ -6,8 +6,13 @@
 
 from __future__ import annotations
 
-from kedro.framework.project import find_pipelines
+import difflib
+from pathlib import Path
+
+from kedro.framework.project import find_pipelines, pipelines
 from kedro.pipeline import Pipeline
+
+from mlops_pipeline.errors import UserInputError
 
 #: Kedro's data layers in the order data flows (``data/01_raw`` ... ``data/08_reporting``).
 #: Every catalog entry names one (``metadata: {kedro-viz: {layer: ...}}``) and no node writes a
@@ -24,8 +29,34 @@ LAYERS = (
 )
 
 
+def pipeline_names() -> list[str]:
+    """Every registered pipeline name: the folders under ``pipelines/`` and ``__default__``."""
+    folder = Path(__file__).parent / "pipelines"
+    names = [p.name for p in folder.iterdir() if (p / "__init__.py").exists()]
+    return sorted(n for n in names if not n.startswith(("_", "."))) + ["__default__"]
+
+
+def check_pipeline_names(requested: list[str] | None) -> None:
+    """Refuse an unknown name in one line listing the registered ones (and the closest).
+
+    Kedro >= 1.5 imports only the requested pipelines; asked for a missing one,
+    ``find_pipelines(raise_errors=True)`` raises a misleading ``ImportError`` instead of
+    Kedro's own "did you mean" message, so the names are checked here first.
+    """
+    known = pipeline_names()
+    for name in requested or []:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise UserInputError(
+                f"Unknown pipeline '{name}'.{hint} Registered pipelines: {', '.join(known)}."
+            )
+
+
 def register_pipelines() -> dict[str, Pipeline]:
     """Register every pipeline folder plus ``__default__`` (all of them)."""
-    pipelines = find_pipelines(raise_errors=True)
-    pipelines["__default__"] = sum(pipelines.values(), Pipeline([]))
-    return pipelines
+    # The names `kedro run --pipelines` asked for (Kedro's selective loading filter).
+    check_pipeline_names(getattr(pipelines, "_requested_pipelines", None))
+    found = find_pipelines(raise_errors=True)
+    found["__default__"] = sum(found.values(), Pipeline([]))
+    return found

@@ -2,7 +2,7 @@
 
 from kedro.config import OmegaConfigLoader
 
-from mlops_pipeline.hooks import NodeTimingHook, RunLockHook
+from mlops_pipeline.hooks import NodeTimingHook, ParameterValidationHook, RunLockHook
 
 # `conf/local` (git-ignored) merges into interactive runs only; DVC stages run with
 # `--env base` so every setting that shapes a result is in a file DVC tracks.
@@ -12,5 +12,5 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
 }
 
-# The run lock first: a refused run starts nothing.
-HOOKS = (RunLockHook(), NodeTimingHook())
+# The run lock first: a refused run starts nothing. Parameters are validated before any node.
+HOOKS = (RunLockHook(), ParameterValidationHook(), NodeTimingHook())

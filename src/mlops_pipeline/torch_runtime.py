@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 import torch
 
+from mlops_pipeline.errors import UserInputError
+
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("auto", "bf16", "fp16", "fp32")
 
 
-class DeviceUnavailableError(RuntimeError):
-    """The configured device does not exist on this machine."""
+class DeviceUnavailableError(UserInputError, RuntimeError):
+    """The configured device does not exist on this machine (a user-input error)."""
 
 
 def select_device(preference: str = "auto", parameter: str = "device") -> torch.device:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+from mlops_pipeline.errors import UserInputError
+
 logger = logging.getLogger(__name__)
 
 ROOT = "aclImdb"
@@ -34,8 +36,9 @@ _MOVIE_ID = re.compile(r"/title/(tt\d+)")
 FIX_HINT = "Re-fetch it with `make data` (IMDB_SOURCE=/path/to/aclImdb_v1.tar.gz)."
 
 
-class ArchiveError(ValueError):
-    """The raw IMDb archive is unreadable or breaks the aclImdb layout."""
+class ArchiveError(UserInputError, ValueError):
+    """The raw IMDb archive is unreadable or breaks the aclImdb layout (a user-input error:
+    ``kedro run`` prints its one-line message last, without a traceback)."""
 
 
 def _iter_tar(path: Path) -> Iterator[tuple[str, bytes]]:

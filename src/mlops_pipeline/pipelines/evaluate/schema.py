@@ -1,0 +1,24 @@
+"""Schema of ``conf/base/parameters_evaluate.yml`` (see :mod:`mlops_pipeline.params`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mlops_pipeline.params import StrictModel
+
+
+class Parameters(StrictModel):
+    """Pipeline `evaluate`: every model of the training pipelines scored once on `test`."""
+
+    latency_reviews: int = Field(
+        ge=1, description="Raw test reviews timed one at a time (median / p95 latency in ms)."
+    )
+    throughput_reviews: int = Field(
+        ge=1, description="Raw test reviews scored in one batch (throughput, reviews/s)."
+    )
+    curve_points: int = Field(
+        ge=2, description="ROC / precision-recall points kept per model (small committed files)."
+    )
+    top_features: int = Field(
+        ge=1, description="Most positive / negative features listed per linear n-gram model."
+    )
