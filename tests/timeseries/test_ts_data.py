@@ -6,12 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.fetch_data import export_co2
 from mlops_pipeline.timeseries.data import (
     as_names,
+    check_filled_share,
     encode_features,
     validate_and_repair,
 )
+from mlops_pipeline.timeseries.source import SeriesCSVDataset
 
 DAILY = {"date_columns": ["Date"], "target": "y", "freq": "D"}
 
@@ -31,7 +34,7 @@ def test_shuffled_input_is_resorted() -> None:
 
 def test_duplicated_date_raises_naming_it() -> None:
     raw = pd.concat([daily(5), daily(5).iloc[[2]]], ignore_index=True)
-    with pytest.raises(ValueError, match=r"duplicated timestamp.*2020-01-03"):
+    with pytest.raises(UserInputError, match=r"duplicated timestamp.*2020-01-03"):
         validate_and_repair(raw, DAILY)
 
 
@@ -82,7 +85,7 @@ def test_non_numeric_value_names_the_row() -> None:
     raw = daily(6)
     raw["y"] = raw["y"].astype(object)
     raw.loc[4, "y"] = "n/a?"
-    with pytest.raises(ValueError, match=r"'n/a\?' at row 4"):
+    with pytest.raises(UserInputError, match=r"'n/a\?' at row 4 \(line 6 of the file\)"):
         validate_and_repair(raw, DAILY)
 
 
@@ -127,3 +130,109 @@ def test_default_co2_series_repairs_offline(tmp_path) -> None:
     assert report["freq"] == "W-SAT"
     assert report["target_filled"] == 59
     assert series["co2"].notna().all()
+
+
+# --- bad CSVs: one-line UserInputErrors naming the file and the fix ------------------------
+
+
+def _load(path) -> pd.DataFrame:
+    """The CSV through the catalog's dataset type of ``ts_raw``."""
+    return SeriesCSVDataset(filepath=str(path)).load()
+
+
+def _one_line(error: pytest.ExceptionInfo) -> str:
+    message = str(error.value)
+    assert "\n" not in message
+    return message
+
+
+def test_empty_file_names_the_file(tmp_path) -> None:
+    csv = tmp_path / "empty.csv"
+    csv.write_text("")
+    with pytest.raises(UserInputError) as error:
+        validate_and_repair(_load(csv), DAILY)
+    message = _one_line(error)
+    assert message.startswith(f"{csv}: the file is empty (no header, no rows)")
+    assert "timeseries.data.filepath" in message
+
+
+def test_header_only_csv_names_the_file_and_its_columns(tmp_path) -> None:
+    csv = tmp_path / "header.csv"
+    csv.write_text("Date,y\n")
+    with pytest.raises(UserInputError) as error:
+        validate_and_repair(_load(csv), DAILY)
+    message = _one_line(error)
+    assert message.startswith(f"{csv}: a header (Date, y) but no data rows")
+    with pytest.raises(UserInputError, match="the series: a header"):  # the same from memory
+        validate_and_repair(pd.DataFrame(columns=["Date", "y"]), DAILY)
+
+
+def test_missing_file_names_it(tmp_path) -> None:
+    with pytest.raises(UserInputError, match=r"nope\.csv: no such file"):
+        _load(tmp_path / "nope.csv")
+
+
+def test_infinite_value_names_the_file_column_and_row(tmp_path) -> None:
+    csv = tmp_path / "inf.csv"
+    raw = daily(8)
+    raw.loc[5, "y"] = np.inf
+    raw.to_csv(csv, index=False)
+    assert "inf" in csv.read_text()
+    with pytest.raises(UserInputError) as error:
+        validate_and_repair(_load(csv), DAILY)
+    message = _one_line(error)
+    assert str(csv) in message
+    assert "column 'y'" in message and "infinite" in message
+    assert "row 5 (line 7 of the file)" in message
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({**DAILY, "target": "Temp"}, "timeseries.data.target"),
+        ({**DAILY, "date_columns": ["Day"]}, "timeseries.data.date_columns"),
+        ({**DAILY, "covariates": "x+z"}, "timeseries.data.covariates"),
+    ],
+)
+def test_missing_column_lists_the_columns_found(tmp_path, data: dict, key: str) -> None:
+    csv = tmp_path / "series.csv"
+    daily(8).to_csv(csv, index=False)
+    with pytest.raises(UserInputError) as error:
+        validate_and_repair(_load(csv), data)
+    message = _one_line(error)
+    assert str(csv) in message and "['Date', 'y']" in message and key in message
+
+
+def test_unparseable_date_names_the_row() -> None:
+    raw = daily(6)
+    raw.loc[3, "Date"] = "2020-13-45"
+    with pytest.raises(UserInputError, match=r"'2020-13-45', not a date at row 3"):
+        validate_and_repair(raw, DAILY)
+
+
+def test_unknown_frequency_names_the_parameter() -> None:
+    with pytest.raises(UserInputError, match=r"timeseries.data.freq 'hourly'"):
+        validate_and_repair(daily(6), {**DAILY, "freq": "hourly"})
+
+
+# --- data too thin to trust: mostly filled-in values --------------------------------------
+
+
+def test_daily_series_regridded_hourly_is_refused_as_mostly_filled() -> None:
+    series, report = validate_and_repair(daily(60), {**DAILY, "freq": "h"})
+    assert report["filled_share"]["y"] > 0.9  # 23 of every 24 hours invented
+    with pytest.raises(UserInputError) as error:
+        check_filled_share(report, 0.05, "daily.csv")
+    message = _one_line(error)
+    assert message.startswith("daily.csv: 95.8% of column 'y' is filled in")
+    assert "timeseries.checks.max_filled_share=0.05" in message
+    assert "--params timeseries.checks.max_filled_share=0.96" in message
+    check_filled_share(report, 0.96, "daily.csv")  # accepted knowingly
+
+
+def test_a_few_gaps_pass_the_filled_share_check() -> None:
+    raw = daily(100)
+    raw.loc[[10, 50], "y"] = np.nan
+    _, report = validate_and_repair(raw, DAILY)
+    assert report["filled_share"]["y"] == 0.02
+    check_filled_share(report, 0.05)

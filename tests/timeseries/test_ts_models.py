@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from mlops_pipeline.timeseries import lstm as tslstm
+from mlops_pipeline.timeseries import models
 from mlops_pipeline.timeseries.metrics import forecast_metrics, leaderboard
 from mlops_pipeline.timeseries.models import (
     fit_ridge_ar,
@@ -121,3 +122,29 @@ def test_leaderboard_ranks_by_test_rmse() -> None:
 
 def _frame(y: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"y": y})
+
+
+def ar30(n: int = 1500, seed: int = 0) -> np.ndarray:
+    """A stationary AR(30): ``y[t] = 0.2 y[t-1] + 0.7 y[t-30] + e``; its ACF drops at lag 1."""
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n + 200)
+    for t in range(30, len(y)):
+        y[t] = 0.2 * y[t - 1] + 0.7 * y[t - 30] + rng.normal()
+    return y[200:]
+
+
+def test_window_length_is_chosen_by_validation_rmse_on_an_ar30_series() -> None:
+    y = ar30()
+    bounds = split_bounds(len(y))
+    values = ((y - y.min()) / (y.max() - y.min()))[:, None]
+    candidates = {"acf": 4, "lags_7": 7, "lags_14": 14, "lags_30": 30}
+    scores = models.select_seq_len(values, bounds, candidates, [0.01, 1.0])
+    assert set(scores) == {4, 7, 14, 30}
+    assert min(scores, key=scores.get) == 30
+    assert scores[30] < 0.8 * scores[4]  # 30 lags see y[t-30]; 4 lags cannot
+    # Each score is the ridge AR's validation RMSE at its best alpha; test is never read.
+    train, val = (make_windows(values, bounds[p], 4) for p in ("train", "val"))
+    assert scores[4] == min(models.ridge_val_rmse(train, val, [0.01, 1.0]).values())
+    tampered = values.copy()
+    tampered[bounds["test"][0] :] = 99.0
+    assert models.select_seq_len(tampered, bounds, candidates, [0.01, 1.0]) == scores

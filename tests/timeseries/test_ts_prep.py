@@ -6,12 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.timeseries.prep import (
     Scaler,
+    as_numbers,
+    check_test_points,
     choose_seq_len,
     make_windows,
     part_labels,
     split_bounds,
+    window_candidates,
 )
 
 
@@ -25,7 +29,7 @@ def test_split_is_chronological_70_15_15() -> None:
 
 
 def test_split_rejects_bad_shares() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(UserInputError, match="timeseries.split"):
         split_bounds(100, train=0.9, val=0.2)
 
 
@@ -76,3 +80,62 @@ def test_acf_choice_bounds_and_fixed_value() -> None:
     noise = np.random.default_rng(1).normal(size=500)  # crosses at lag 1
     assert choose_seq_len(noise, {"min_seq_len": 4})["seq_len"] == 4
     assert choose_seq_len(noise, {"seq_len": 7})["seq_len"] == 7
+
+
+CHECKS = {"min_test_points": 30, "min_test_seasons": 1.0, "max_filled_share": 0.05}
+
+
+def test_too_few_test_points_fail_naming_the_parameters() -> None:
+    # 20 rows, 70/15/15: 3 test points
+    n_test = 20 - sum(b - a for a, b in list(split_bounds(20).values())[:2])
+    assert n_test == 3
+    with pytest.raises(UserInputError) as error:
+        check_test_points(n_test, CHECKS, None)
+    message = str(error.value)
+    assert "only 3 test points" in message and "30 required" in message
+    assert "timeseries.checks.min_test_points=30" in message
+    assert '--params "timeseries.checks.min_test_points=3"' in message
+    check_test_points(n_test, {**CHECKS, "min_test_points": 3}, None)  # accepted knowingly
+
+
+def test_one_season_of_test_points_is_required_when_longer() -> None:
+    check_test_points(52, CHECKS, 52)
+    with pytest.raises(UserInputError) as error:
+        check_test_points(51, CHECKS, 52)
+    message = str(error.value)
+    assert "below the 52 required" in message
+    assert "min_test_seasons=1 x timeseries.baselines.seasonal_period=52 = 52)" in message
+    assert "min_test_points=51,timeseries.checks.min_test_seasons=0" in message
+    check_test_points(31, {**CHECKS, "min_test_seasons": 0}, 52)
+
+
+def test_window_candidates_are_named_bounded_and_fixed_wins() -> None:
+    window = {
+        "min_seq_len": 4,
+        "max_seq_len": 60,
+        "candidates": {"acf": True, "season_fractions": [0.5, 1.0], "lags": "7+30+90"},
+    }
+    assert window_candidates(window, 4, 52, 1000) == {
+        "acf": 4,
+        "season_0.5": 26,
+        "season_1": 52,
+        "lags_7": 7,
+        "lags_30": 30,
+        "lags_90": 60,  # bounded to max_seq_len
+    }
+    # at most half the training rows; no seasonal candidates without a period
+    assert window_candidates(window, 4, None, 40) == {
+        "acf": 4,
+        "lags_7": 7,
+        "lags_30": 20,
+        "lags_90": 20,
+    }
+    assert window_candidates({**window, "seq_len": 9}, 4, 52, 1000) == {"fixed": 9}
+    with pytest.raises(UserInputError, match="no candidate window"):
+        window_candidates({"candidates": {"acf": False}}, 4, None, 1000)
+
+
+def test_as_numbers_reads_the_command_line_spelling() -> None:
+    assert as_numbers("7+14", int) == [7, 14] == as_numbers([7, 14], int)
+    assert as_numbers(30, int) == [30]
+    assert as_numbers(None) == []

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.linear_model import Ridge
 from threadpoolctl import threadpool_limits
 
-from .prep import Windows
+from .prep import Windows, make_windows
 
 logger = logging.getLogger(__name__)
 
@@ -67,16 +67,46 @@ def fit_ridge_ar(train: Windows, val: Windows, alphas: list[float]) -> dict[str,
     Returns the fitted model as a JSON-safe state (:func:`predict_ridge` reads it), so the
     saved ``model.json`` is the model that produced the forecasts.
     """
+    scores = ridge_val_rmse(train, val, alphas)
+    best = min(scores, key=scores.get)
+    logger.info("Ridge AR: alpha=%g chosen on validation (scaled RMSE %s)", best, scores)
+    state = _state(Ridge(alpha=best).fit(flatten(train), train.targets.astype(np.float64)))
+    return {"alpha": best, "val_rmse_scaled_by_alpha": scores, **state}
+
+
+def ridge_val_rmse(train: Windows, val: Windows, alphas: list[float]) -> dict[float, float]:
+    """Validation RMSE (scaled units) of a ridge fitted on ``train``, for each ``alpha``."""
     x_train, y_train = flatten(train), train.targets.astype(np.float64)
     scores = {}
     for alpha in alphas:
         state = _state(Ridge(alpha=float(alpha)).fit(x_train, y_train))
         residual = predict_ridge(state, val) - val.targets  # both (n, horizon)
         scores[float(alpha)] = float(np.sqrt(np.mean(residual**2)))
-    best = min(scores, key=scores.get)
-    logger.info("Ridge AR: alpha=%g chosen on validation (scaled RMSE %s)", best, scores)
-    state = _state(Ridge(alpha=best).fit(x_train, y_train))
-    return {"alpha": best, "val_rmse_scaled_by_alpha": scores, **state}
+    return scores
+
+
+def select_seq_len(
+    values: np.ndarray,
+    bounds: dict[str, tuple[int, int]],
+    candidates: dict[str, int],
+    alphas: list[float],
+    horizon: int = 1,
+    target_col: int = 0,
+) -> dict[int, float]:
+    """Validation RMSE (scaled units, best alpha) of the ridge AR for each candidate length.
+
+    Each length gets its own train and val windows; the val targets are the same rows for
+    every length (inputs reach back into train), so the scores compare like with like. The
+    test part is never read. The caller keeps the lowest score (ties: the shorter window).
+    """
+    scores = {}
+    for length in sorted(set(candidates.values())):
+        train = make_windows(values, bounds["train"], length, horizon, target_col)
+        val = make_windows(values, bounds["val"], length, horizon, target_col)
+        if not len(train) or not len(val):
+            raise ValueError(f"window length {length}: no train or val windows")
+        scores[length] = min(ridge_val_rmse(train, val, alphas).values())
+    return scores
 
 
 def predict_ridge(state: dict[str, Any], windows: Windows) -> np.ndarray:

@@ -12,15 +12,21 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 
-def acf_figure(acf: list[float], threshold: float, seq_len: int, n_train: int) -> Figure:
-    """ACF of the training part with the threshold and the chosen ``SEQ_LEN``."""
+def acf_figure(
+    acf: list[float], threshold: float, seq_len: int, n_train: int, acf_seq_len: int | None = None
+) -> Figure:
+    """ACF of the training part with the threshold, the ACF rule's length and ``SEQ_LEN``."""
     fig, ax = plt.subplots(figsize=(8, 3.5))
     lags = np.arange(len(acf))
     ax.vlines(lags, 0, acf, lw=1)
     ax.axhline(threshold, color="tab:red", ls="--", lw=1, label=f"threshold {threshold}")
     bound = 1.96 / np.sqrt(max(n_train, 1))
     ax.axhspan(-bound, bound, color="grey", alpha=0.2, label="95% band (white noise)")
-    ax.axvline(seq_len, color="tab:green", lw=1.5, label=f"SEQ_LEN = {seq_len}")
+    if acf_seq_len is not None and acf_seq_len != seq_len:
+        ax.axvline(
+            acf_seq_len, color="tab:orange", ls=":", lw=1.5, label=f"ACF rule: {acf_seq_len}"
+        )
+    ax.axvline(seq_len, color="tab:green", lw=1.5, label=f"SEQ_LEN = {seq_len} (chosen on val)")
     ax.set(xlabel="lag", ylabel="ACF", title="Autocorrelation of the training part")
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()

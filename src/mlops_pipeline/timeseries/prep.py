@@ -1,14 +1,18 @@
-"""Chronological split, train-only scaling, ACF window choice and leak-free windows."""
+"""Chronological split, train-only scaling, window-length candidates and leak-free windows."""
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from statsmodels.tsa.stattools import acf
+
+from mlops_pipeline.errors import UserInputError
 
 logger = logging.getLogger(__name__)
 
@@ -18,15 +22,55 @@ PARTS = ("train", "val", "test")
 def split_bounds(n: int, train: float = 0.70, val: float = 0.15) -> dict[str, tuple[int, int]]:
     """``[start, stop)`` positions of train / val / test, in time order, never shuffled."""
     if not (0 < train < 1 and 0 < val < 1 and train + val < 1):
-        raise ValueError(f"split shares must be positive and sum below 1, got {train}, {val}")
+        raise UserInputError(
+            f"timeseries.split: train and val shares must be positive and sum below 1 (test is "
+            f"the rest), got train={train}, val={val}"
+        )
     n_train, n_val = int(round(n * train)), int(round(n * val))
     if min(n_train, n_val, n - n_train - n_val) < 1:
-        raise ValueError(f"{n} rows are too few for a {train}/{val}/rest split")
+        raise UserInputError(
+            f"{n} rows are too few for a {train}/{val}/rest split: use a longer series"
+        )
     return {
         "train": (0, n_train),
         "val": (n_train, n_train + n_val),
         "test": (n_train + n_val, n),
     }
+
+
+def required_test_points(checks: dict[str, Any], seasonal_period: int | None) -> int:
+    """``max(min_test_points, ceil(min_test_seasons * seasonal_period))``."""
+    seasons = float(checks.get("min_test_seasons", 0) or 0) * float(seasonal_period or 0)
+    return max(int(checks.get("min_test_points", 1)), math.ceil(seasons))
+
+
+def check_test_points(n_test: int, checks: dict[str, Any], seasonal_period: int | None) -> None:
+    """Refuse to rank models on too few test points (``timeseries.checks``).
+
+    The minimum is ``min_test_points``, or ``min_test_seasons`` seasons of
+    ``baselines.seasonal_period`` rows when that is more. A user who accepts a thin test part
+    lowers the parameters knowingly (``--params``).
+    """
+    needed = required_test_points(checks, seasonal_period)
+    if n_test >= needed:
+        return
+    points = int(checks.get("min_test_points", 1))
+    seasons = float(checks.get("min_test_seasons", 0) or 0)
+    season_points = math.ceil(seasons * (seasonal_period or 0))
+    rule = f"timeseries.checks.min_test_points={points}"
+    accept = f"timeseries.checks.min_test_points={n_test}"
+    if seasons and seasonal_period:
+        rule = (
+            f"max({rule}, timeseries.checks.min_test_seasons={seasons:g} x "
+            f"timeseries.baselines.seasonal_period={seasonal_period} = {season_points})"
+        )
+    if season_points > n_test:
+        accept += ",timeseries.checks.min_test_seasons=0"
+    raise UserInputError(
+        f"only {n_test} test points (the last part of the chronological split), below the "
+        f"{needed} required by {rule}: too few to rank models. Use a longer series or a larger "
+        f'test share (timeseries.split), or accept it with --params "{accept}"'
+    )
 
 
 def part_labels(bounds: dict[str, tuple[int, int]]) -> np.ndarray:
@@ -85,10 +129,11 @@ class Scaler:
 
 
 def choose_seq_len(train_target: np.ndarray, window: dict[str, Any]) -> dict[str, Any]:
-    """``SEQ_LEN`` = first lag whose ACF (train part only) is below the threshold, bounded.
+    """The ACF rule: the first lag whose ACF (train part only) is below the threshold, bounded.
 
-    A configured ``seq_len`` wins. When the ACF never drops below the threshold within
-    ``max_seq_len`` lags (trend, strong seasonality) the maximum is used.
+    One candidate among those of :func:`window_candidates`. A configured ``seq_len`` wins.
+    When the ACF never drops below the threshold within ``max_seq_len`` lags (trend, strong
+    seasonality) the maximum is used.
     """
     threshold = float(window.get("acf_threshold", 0.5))
     lo, hi = int(window.get("min_seq_len", 1)), int(window.get("max_seq_len", 60))
@@ -117,6 +162,49 @@ def choose_seq_len(train_target: np.ndarray, window: dict[str, Any]) -> dict[str
         "horizon": int(window.get("horizon", 1)),
         "acf": [round(float(v), 6) for v in values],
     }
+
+
+def as_numbers(value: Any, kind: type = float) -> list:
+    """A list of numbers from a list, one number, or ``"7+14+30"`` (``--params`` spelling)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[+|\s]+", value.strip()) if part]
+    elif not isinstance(value, list | tuple):
+        value = [value]
+    return [kind(float(v)) if kind is int else kind(v) for v in value]
+
+
+def window_candidates(
+    window: dict[str, Any], acf_seq_len: int, seasonal_period: int | None, n_train: int
+) -> dict[str, int]:
+    """Candidate window lengths by name: ``acf``, ``season_<f>`` and ``lags_<n>``.
+
+    ``acf`` is the ACF rule (:func:`choose_seq_len`); ``season_<f>`` is ``f`` times
+    ``baselines.seasonal_period``; ``lags_<n>`` a fixed length. Each is bounded to
+    ``[min_seq_len, max_seq_len]`` and to half the training rows (so at least half of them are
+    training targets). A configured ``window.seq_len`` is the only candidate (``fixed``).
+    """
+    fixed = window.get("seq_len")
+    if fixed:
+        return {"fixed": int(fixed)}
+    lo, hi = int(window.get("min_seq_len", 1)), int(window.get("max_seq_len", 60))
+    hi = max(lo, min(hi, n_train // 2))
+    spec = window.get("candidates") or {"acf": True}
+    named: dict[str, int] = {}
+    if spec.get("acf", True):
+        named["acf"] = acf_seq_len
+    if seasonal_period:
+        for fraction in as_numbers(spec.get("season_fractions")):
+            named[f"season_{fraction:g}"] = round(fraction * int(seasonal_period))
+    for lags in as_numbers(spec.get("lags"), int):
+        named[f"lags_{lags}"] = lags
+    if not named:
+        raise UserInputError(
+            "timeseries.window.candidates: no candidate window (acf false, no lags, no "
+            "season_fractions or no seasonal_period); enable one or set timeseries.window.seq_len"
+        )
+    return {name: int(np.clip(length, lo, hi)) for name, length in named.items()}
 
 
 @dataclass(frozen=True)

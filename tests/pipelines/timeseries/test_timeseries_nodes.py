@@ -14,6 +14,7 @@ import yaml
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
+from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.pipeline_registry import LAYERS
 from mlops_pipeline.pipelines.timeseries import create_pipeline
 from mlops_pipeline.pipelines.timeseries.nodes import (
@@ -33,6 +34,8 @@ from mlops_pipeline.timeseries.lstm import LSTMForecaster
 ROOT = Path(__file__).resolve().parents[3]
 DATA = {"target": "y", "covariates": ["x"]}
 COMPUTE = {"device": "cpu", "torch_threads": 1, "blas_threads": 1, "deterministic": True}
+CHECKS = {"min_test_points": 30, "min_test_seasons": 1.0, "max_filled_share": 0.05}
+BASELINES = {"seasonal_period": None, "ridge_alphas": [0.01, 1.0]}
 
 
 def series(n: int = 400) -> pd.DataFrame:
@@ -49,7 +52,73 @@ def series(n: int = 400) -> pd.DataFrame:
 
 
 def split_frame(data: dict = DATA) -> pd.DataFrame:
-    return split_series(encode_features(series(), data), {"train": 0.7, "val": 0.15})
+    return split_series(encode_features(series(), data), {"train": 0.7, "val": 0.15}, CHECKS, None)
+
+
+def test_split_node_refuses_a_thin_test_part_unless_accepted() -> None:
+    features = encode_features(series(20), DATA)
+    with pytest.raises(UserInputError, match="only 3 test points"):
+        split_series(features, {"train": 0.7, "val": 0.15}, CHECKS, None)
+    accepted = {**CHECKS, "min_test_points": 3}
+    assert (
+        split_series(features, {"train": 0.7, "val": 0.15}, accepted, None)["part"].eq("test").sum()
+        == 3
+    )
+
+
+def _ar30_split(n: int = 1500) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    y = np.zeros(n + 200)
+    for t in range(30, len(y)):
+        y[t] = 0.2 * y[t - 1] + 0.7 * y[t - 30] + rng.normal()
+    frame = pd.DataFrame(
+        {"timestamp": pd.date_range("2000-01-01", periods=n, freq="D"), "y": y[200:]}
+    )
+    return split_series(frame, {"train": 0.7, "val": 0.15}, CHECKS, None)
+
+
+def test_window_is_the_candidate_with_the_best_validation_rmse_on_an_ar30_series() -> None:
+    split = _ar30_split()
+    scaler = fit_scaler(split, "minmax")
+    scaled = scale_features(split, scaler)
+    window = {
+        "seq_len": None,
+        "horizon": 1,
+        "min_seq_len": 4,
+        "max_seq_len": 60,
+        "acf_threshold": 0.5,
+        "candidates": {"acf": True, "season_fractions": [], "lags": [7, 14, 30]},
+    }
+    choice = choose_window(split, scaled, scaler, "y", window, BASELINES, COMPUTE)
+    rmse = {name: row["val_rmse"] for name, row in choice["candidates"].items()}
+    assert choice["acf_seq_len"] == 4  # the ACF rule alone would take 4 lags ...
+    assert choice["seq_len"] == 30  # ... validation prefers 30
+    assert min(rmse, key=rmse.get) == "lags_30"
+    assert rmse["lags_30"] < 0.8 * rmse["acf"]
+    # The validation RMSE is in the target's units: the ridge AR of that window scores it.
+    windows = make_part_windows(scaled, "y", choice)
+    ridge = fit_ridge_ar(windows, choice, scaler, BASELINES, COMPUTE)
+    forecast = forecast_ridge_ar(ridge, split, windows, scaler, "y", COMPUTE)
+    val = forecast[forecast["part"].eq("val")]
+    val_rmse = float(np.sqrt(np.mean((val["forecast"] - val["actual"]) ** 2)))
+    assert val_rmse == pytest.approx(rmse["lags_30"], abs=1e-6)
+    # Test is never read: changing it changes nothing.
+    tampered = split.copy()
+    tampered.loc[tampered["part"].eq("test"), "y"] = 1e3
+    tampered_scaled = scale_features(tampered, scaler)
+    again = choose_window(tampered, tampered_scaled, scaler, "y", window, BASELINES, COMPUTE)
+    assert again == choice
+
+
+def test_a_fixed_seq_len_is_the_only_candidate() -> None:
+    split = split_frame()
+    scaler = fit_scaler(split, "minmax")
+    window = {"seq_len": 9, "horizon": 1, "candidates": {"acf": True}}
+    choice = choose_window(
+        split, scale_features(split, scaler), scaler, "y", window, BASELINES, COMPUTE
+    )
+    assert choice["seq_len"] == 9 and set(choice["candidates"]) == {"fixed"}
+    assert choice["reason"] == "fixed by timeseries.window.seq_len"
 
 
 def test_split_node_is_chronological() -> None:
@@ -108,8 +177,9 @@ def test_target_is_found_by_name_not_position() -> None:
 def test_seasonal_naive_is_skipped_with_a_reason_when_history_is_short() -> None:
     split = split_frame()
     scaler = fit_scaler(split, "minmax")
-    window = choose_window(split, "y", {"seq_len": 5})
-    windows = make_part_windows(scale_features(split, scaler), "y", window)
+    scaled = scale_features(split, scaler)
+    window = choose_window(split, scaled, scaler, "y", {"seq_len": 5}, BASELINES, COMPUTE)
+    windows = make_part_windows(scaled, "y", window)
     forecasts, status = forecast_seasonal_naive(split, windows, "y", {"seasonal_period": 365})
     assert status["skipped"].startswith("history")
     assert forecasts.empty
@@ -155,7 +225,7 @@ def test_catalog_entries_have_a_layer_and_stay_in_timeseries_folders() -> None:
         if entry["type"] == "MemoryDataset" or name == "ts_raw":
             continue
         parts = Path(entry["filepath"]).parts
-        assert parts[0] == "data" and parts[2] == "timeseries", name
+        assert parts[0] in {"data", "${globals:data_root}"} and parts[2] == "timeseries", name
         assert parts[1][3:] == layer, name  # 04_feature holds layer feature, ...
 
 
@@ -201,6 +271,87 @@ def _run(project: Path, params: dict | None = None) -> None:
         session.run(pipeline_names=["timeseries"])
 
 
+def _out(project: Path) -> Path:
+    """Where a ``--env test`` run writes: the test environment's data root, else ``data``."""
+    test_globals = project / "conf/test/globals.yml"
+    root = "data"
+    if test_globals.exists():
+        root = (yaml.safe_load(test_globals.read_text()) or {}).get("data_root", root)
+    return project / root
+
+
+def _daily_params(csv: Path, **data: str) -> dict:
+    return {
+        "timeseries": {
+            "data": {"filepath": str(csv), "date_columns": "Date", "target": "y", **data},
+            "baselines": {"seasonal_period": 7},
+        }
+    }
+
+
+def _write_daily_csv(path: Path, n: int) -> None:
+    t = np.arange(n)
+    values = 10 + np.sin(t * 2 * np.pi / 7) + np.random.default_rng(0).normal(size=n)
+    dates = pd.date_range("2020-01-01", periods=n, freq="D").strftime("%Y-%m-%d")
+    pd.DataFrame({"Date": dates, "y": values}).to_csv(path, index=False)
+
+
+@pytest.mark.slow
+def test_a_20_row_series_is_refused_then_accepted_with_the_override(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project_copy)
+    csv = project_copy / "short.csv"
+    _write_daily_csv(csv, 20)
+    params = _daily_params(csv, freq="D")
+    with pytest.raises(UserInputError) as error:
+        _run(project_copy, params)
+    message = str(error.value)
+    assert "\n" not in message
+    assert "only 3 test points" in message and "below the 30 required" in message
+    # one season (7 rows) is more than 3 points too: the suggested override says so
+    accept = "timeseries.checks.min_test_points=3,timeseries.checks.min_test_seasons=0"
+    assert f'--params "{accept}"' in message
+    assert not (_out(project_copy) / "08_reporting/timeseries/metrics.json").exists()
+
+    params["timeseries"]["checks"] = {"min_test_points": 3, "min_test_seasons": 0}  # `accept`
+    _run(project_copy, params)
+    metrics = json.loads((_out(project_copy) / "08_reporting/timeseries/metrics.json").read_text())
+    assert metrics["test_rmse"]["persistence"] > 0
+
+
+@pytest.mark.slow
+def test_a_daily_series_run_hourly_is_refused_as_mostly_filled(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project_copy)
+    csv = project_copy / "daily.csv"
+    _write_daily_csv(csv, 120)
+    with pytest.raises(UserInputError) as error:
+        _run(project_copy, _daily_params(csv, freq="h"))
+    message = str(error.value)
+    assert message.startswith(f"{csv}: 95.8% of column 'y' is filled in")
+    assert "timeseries.checks.max_filled_share=0.05" in message
+    assert "timeseries.data.freq" in message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [("", "the file is empty"), ("Date,y\n", "a header (Date, y) but no data rows")],
+)
+def test_an_empty_or_header_only_csv_fails_in_one_line_naming_the_file(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch, content: str, expected: str
+) -> None:
+    monkeypatch.chdir(project_copy)
+    csv = project_copy / "bad.csv"
+    csv.write_text(content)
+    with pytest.raises(UserInputError) as error:  # through the catalog, unwrapped
+        _run(project_copy, _daily_params(csv, freq="D"))
+    assert str(error.value).startswith(f"{csv}: {expected}")
+    assert "\n" not in str(error.value)
+
+
 @pytest.mark.slow
 def test_pipeline_end_to_end_on_a_csv_with_date_parts(
     project_copy: Path, monkeypatch: pytest.MonkeyPatch
@@ -210,7 +361,7 @@ def test_pipeline_end_to_end_on_a_csv_with_date_parts(
     _write_hourly_csv(csv)
     _run(project_copy, _hourly_params(csv))
 
-    reporting = project_copy / "data/08_reporting/timeseries"
+    reporting = _out(project_copy) / "08_reporting/timeseries"
     report = json.loads((reporting / "data_report.json").read_text())
     assert report["dropped_leading"] == 6
     assert report["missing_timestamps"] == 2
@@ -228,15 +379,17 @@ def test_pipeline_end_to_end_on_a_csv_with_date_parts(
         assert (reporting / name).stat().st_size > 0
     forecast = pd.read_csv(reporting / "plots/forecast.csv")
     assert {"t", "actual", "lstm", "ridge_ar", "persistence"} <= set(forecast.columns)
-    card = json.loads((project_copy / "data/06_models/timeseries/lstm/model_card.json").read_text())
+    card = json.loads(
+        (_out(project_copy) / "06_models/timeseries/lstm/model_card.json").read_text()
+    )
     assert card["features"] == ["pm", "temp", "wind=NW", "wind=SE", "wind=cv"]
     weights = torch.load(
-        project_copy / "data/06_models/timeseries/lstm/weights.pt", weights_only=True
+        _out(project_copy) / "06_models/timeseries/lstm/weights.pt", weights_only=True
     )
     model = LSTMForecaster(card["n_features"], **card["architecture"])
     model.load_state_dict(weights)  # the saved weights rebuild the chosen architecture
     predictions = pd.read_parquet(
-        project_copy / "data/07_model_output/timeseries/predictions.parquet"
+        _out(project_copy) / "07_model_output/timeseries/predictions.parquet"
     )
     assert predictions["part"].eq("test").all()
 
@@ -247,17 +400,22 @@ def test_pipeline_runs_on_the_default_co2_csv(
 ) -> None:
     monkeypatch.chdir(project_copy)
     _run(project_copy)  # ts_raw = data/01_raw/timeseries/co2.csv, written like `make data`
-    reporting = project_copy / "data/08_reporting/timeseries"
+    reporting = _out(project_copy) / "08_reporting/timeseries"
     details = json.loads((reporting / "details.json").read_text())
     assert details["data"]["target_filled"] == 59  # the co2 record's missing weeks
-    assert details["seq_len"] == 12  # ACF of a trending series never drops: max_seq_len
+    candidates = details["window_candidates"]
+    assert candidates["acf"]["seq_len"] == 12  # a trend's ACF never drops: max_seq_len (12)
+    best = min(candidates.values(), key=lambda row: (row["val_rmse"], row["seq_len"]))
+    assert details["seq_len"] == best["seq_len"]  # chosen on validation
+    assert "window_candidates" not in json.loads((reporting / "metrics.json").read_text())
     assert json.loads((reporting / "metrics.json").read_text())["test_rmse"]["lstm"] > 0
 
 
 def _outputs(project: Path) -> dict[str, str]:
     """sha256 of every file the stage writes, except wall-time files and card time fields."""
     hashes = {}
-    for path in sorted(project.glob("data/0[2-8]_*/timeseries/**/*")):
+    root = _out(project)
+    for path in sorted(root.glob("0[2-8]_*/timeseries/**/*")):
         if not path.is_file() or path.name == "node_timings.json":
             continue
         content = path.read_bytes()
@@ -265,7 +423,7 @@ def _outputs(project: Path) -> dict[str, str]:
             card = json.loads(content)
             card.pop("train_seconds"), card.pop("created_at")
             content = json.dumps(card, sort_keys=True).encode()
-        hashes[str(path.relative_to(project))] = hashlib.sha256(content).hexdigest()
+        hashes[str(path.relative_to(root))] = hashlib.sha256(content).hexdigest()
     return hashes
 
 
@@ -279,8 +437,8 @@ def test_two_runs_give_byte_identical_outputs_and_metrics(
     params = _hourly_params(csv)
     _run(project_copy, params)
     first = _outputs(project_copy)
-    assert "data/08_reporting/timeseries/metrics.json" in first
-    assert "data/06_models/timeseries/lstm/weights.pt" in first
-    assert "data/07_model_output/timeseries/predictions.parquet" in first
+    assert "08_reporting/timeseries/metrics.json" in first
+    assert "06_models/timeseries/lstm/weights.pt" in first
+    assert "07_model_output/timeseries/predictions.parquet" in first
     _run(project_copy, params)
     assert _outputs(project_copy) == first

@@ -23,10 +23,12 @@ from mlops_pipeline.timeseries.prep import (
     PARTS,
     Scaler,
     Windows,
+    check_test_points,
     choose_seq_len,
     make_windows,
     part_labels,
     split_bounds,
+    window_candidates,
 )
 from mlops_pipeline.torch_runtime import select_device, torch_compute
 
@@ -40,9 +42,16 @@ MODELS = ("persistence", "seasonal_naive", "ridge_ar", "lstm")
 # --- data --------------------------------------------------------------------------------
 
 
-def repair_series(raw: pd.DataFrame, data: dict[str, Any]) -> tuple[pd.DataFrame, dict]:
-    """Validated series on a regular time grid, gaps filled, plus the repair report."""
-    return tsdata.validate_and_repair(raw, data)
+def repair_series(
+    raw: pd.DataFrame, data: dict[str, Any], checks: dict[str, Any]
+) -> tuple[pd.DataFrame, dict]:
+    """Validated series on a regular time grid, gaps filled, plus the repair report.
+
+    Refused when more than ``checks.max_filled_share`` of a column is filled in.
+    """
+    series, report = tsdata.validate_and_repair(raw, data)
+    tsdata.check_filled_share(report, checks["max_filled_share"], tsdata.source_name(raw))
+    return series, report
 
 
 def encode_features(series: pd.DataFrame, data: dict[str, Any]) -> pd.DataFrame:
@@ -50,9 +59,19 @@ def encode_features(series: pd.DataFrame, data: dict[str, Any]) -> pd.DataFrame:
     return tsdata.encode_features(series, data)
 
 
-def split_series(features: pd.DataFrame, split: dict[str, Any]) -> pd.DataFrame:
-    """The features with a ``part`` column: train / val / test in time order, never shuffled."""
+def split_series(
+    features: pd.DataFrame,
+    split: dict[str, Any],
+    checks: dict[str, Any],
+    seasonal_period: int | None,
+) -> pd.DataFrame:
+    """The features with a ``part`` column: train / val / test in time order, never shuffled.
+
+    Refused when the test part is too short to rank models (``timeseries.checks``).
+    """
     bounds = split_bounds(len(features), split.get("train", 0.70), split.get("val", 0.15))
+    start, stop = bounds["test"]
+    check_test_points(stop - start, checks, seasonal_period)
     out = features.copy()
     out.insert(1, PART, part_labels(bounds))
     return out
@@ -70,10 +89,68 @@ def scale_features(split: pd.DataFrame, scaler: dict[str, Any]) -> pd.DataFrame:
     return pd.concat([split[[TIME, PART]], scaled], axis=1)
 
 
-def choose_window(split: pd.DataFrame, target: str, window: dict[str, Any]) -> dict[str, Any]:
-    """``SEQ_LEN`` from the ACF of the training target (or the configured fixed length)."""
+def choose_window(
+    split: pd.DataFrame,
+    scaled: pd.DataFrame,
+    scaler: dict[str, Any],
+    target: str,
+    window: dict[str, Any],
+    baselines: dict[str, Any],
+    compute: dict[str, Any],
+) -> dict[str, Any]:
+    """``SEQ_LEN``: the candidate length with the lowest validation RMSE of the ridge AR.
+
+    Candidates (``window.candidates``): the ACF rule on the training target, fractions of the
+    seasonal period, fixed lags; a configured ``window.seq_len`` is the only one. Each is
+    scored by the ridge AR fitted on the train windows (alpha chosen on val too); test is
+    never read. Ties go to the shorter window.
+    """
     train_target = _target(split.loc[split[PART].eq("train")], target)
-    return {**choose_seq_len(train_target, window), "n_train": len(train_target)}
+    acf_rule = choose_seq_len(train_target, window)
+    horizon = int(window.get("horizon", 1))
+    period = baselines.get("seasonal_period")
+    candidates = window_candidates(window, acf_rule["seq_len"], period, len(train_target))
+    values = scaled.drop(columns=[TIME, PART])
+    parts = scaled[PART].to_numpy()
+    bounds = {p: _bounds(parts, p) for p in ("train", "val")}
+    with models.blas_threads(compute["blas_threads"]):
+        scores = models.select_seq_len(
+            values.to_numpy(dtype=np.float32),
+            bounds,
+            candidates,
+            baselines["ridge_alphas"],
+            horizon,
+            values.columns.get_loc(target),
+        )
+    seq_len = min(scores, key=lambda length: (scores[length], length))
+    unit = Scaler.from_dict(scaler).scale[scaler["columns"].index(target)]
+    table = {
+        name: {"seq_len": length, "val_rmse": round(float(scores[length] * unit), 6)}
+        for name, length in candidates.items()
+    }
+    chosen = [name for name, row in table.items() if row["seq_len"] == seq_len]
+    reason = (
+        "fixed by timeseries.window.seq_len"
+        if "fixed" in candidates
+        else f"lowest ridge AR validation RMSE among {len(set(candidates.values()))} lengths "
+        f"({', '.join(chosen)})"
+    )
+    logger.info("SEQ_LEN = %d (%s); val RMSE by candidate: %s", seq_len, reason, table)
+    return {
+        **acf_rule,
+        "seq_len": seq_len,
+        "reason": reason,
+        "acf_seq_len": acf_rule["seq_len"],
+        "acf_reason": acf_rule["reason"],
+        "horizon": horizon,
+        "candidates": table,
+        "n_train": len(train_target),
+    }
+
+
+def _bounds(parts: np.ndarray, part: str) -> tuple[int, int]:
+    rows = np.flatnonzero(parts == part)
+    return int(rows[0]), int(rows[-1]) + 1
 
 
 def make_part_windows(
@@ -254,9 +331,11 @@ def forecast_lstm(
 
 
 def report_acf(choice: dict[str, Any]) -> tuple[Figure, pd.DataFrame]:
-    """The training ACF with the threshold and ``SEQ_LEN``, as a PNG and as plot data."""
+    """The training ACF with the threshold, the ACF rule and ``SEQ_LEN``, as a PNG and data."""
     acf = choice["acf"]
-    figure = plots.acf_figure(acf, choice["acf_threshold"], choice["seq_len"], choice["n_train"])
+    figure = plots.acf_figure(
+        acf, choice["acf_threshold"], choice["seq_len"], choice["n_train"], choice["acf_seq_len"]
+    )
     return figure, pd.DataFrame({"lag": np.arange(len(acf)), "acf": acf})
 
 
@@ -321,6 +400,8 @@ def report_details(
     return {
         "scores": scores,
         "seq_len": window["seq_len"],
+        "window_reason": window["reason"],
+        "window_candidates": window["candidates"],
         "horizon": window["horizon"],
         "ridge_alpha": ridge["alpha"],
         "lstm_candidate": lstm_card["candidate"],

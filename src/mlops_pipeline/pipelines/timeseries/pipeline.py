@@ -30,6 +30,7 @@ from .nodes import (
 
 TARGET = "params:timeseries.data.target"
 COMPUTE = "params:timeseries.compute"
+CHECKS = "params:timeseries.checks"
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -38,7 +39,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             # data: raw CSV -> repaired series -> features split in time -> scaled -> windows
             node(
                 repair_series,
-                ["ts_raw", "params:timeseries.data"],
+                ["ts_raw", "params:timeseries.data", CHECKS],
                 ["ts_series", "ts_data_report"],
                 name="timeseries_repair_series",
             ),
@@ -50,7 +51,12 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             node(
                 split_series,
-                ["ts_features", "params:timeseries.split"],
+                [
+                    "ts_features",
+                    "params:timeseries.split",
+                    CHECKS,
+                    "params:timeseries.baselines.seasonal_period",
+                ],
                 "ts_split",
                 name="timeseries_split_series",
             ),
@@ -68,7 +74,15 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             node(
                 choose_window,
-                ["ts_split", TARGET, "params:timeseries.window"],
+                [
+                    "ts_split",
+                    "ts_scaled",
+                    "ts_scaler",
+                    TARGET,
+                    "params:timeseries.window",
+                    "params:timeseries.baselines",
+                    COMPUTE,
+                ],
                 "ts_window",
                 name="timeseries_choose_window",
             ),
