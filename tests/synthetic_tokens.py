@@ -61,7 +61,8 @@ def run_pipeline_on_tmp_catalog(
     pipeline_name: str, tmp_path: Path, reviews: pd.DataFrame, env: str = "test"
 ) -> DataCatalog:
     """Run ``pipeline_name`` on ``reviews`` with the catalog entries and parameters of ``env``,
-    every path moved under ``tmp_path``; return a fresh catalog that reloads from disk."""
+    every path moved under ``tmp_path`` (``<data_root>/...`` becomes ``tmp_path/data/...``);
+    return a fresh catalog that reloads from disk."""
     module = importlib.import_module(f"mlops_pipeline.pipelines.{pipeline_name}")
     pipeline = module.create_pipeline()
     config = project_config(env)
@@ -70,10 +71,14 @@ def run_pipeline_on_tmp_catalog(
         for name, entry in config["catalog"].items()
         if name in pipeline.datasets() and name != "reviews_preprocessed"
     }
+    data_root = Path(config["globals"]["data_root"])
     for entry in entries.values():
         for key in ("filepath", "path"):
             if key in entry:
-                entry[key] = str(tmp_path / entry[key])
+                path = Path(entry[key])
+                if path.is_relative_to(data_root):
+                    path = Path("data") / path.relative_to(data_root)
+                entry[key] = str(tmp_path / path)
     catalog = DataCatalog.from_config(entries)
     catalog["reviews_preprocessed"] = reviews
     for name, value in config["parameters"].items():

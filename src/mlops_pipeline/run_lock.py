@@ -20,11 +20,13 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from mlops_pipeline.errors import UserInputError
+
 LOCK_DIR = ".locks"
 
 
-class RunLockedError(RuntimeError):
-    """Another run holds the lock of a pipeline this run needs."""
+class RunLockedError(UserInputError, RuntimeError):
+    """Another run holds the lock of a pipeline this run needs (printed as one line)."""
 
 
 def _holder(info_file: Path) -> str:

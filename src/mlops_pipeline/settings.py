@@ -12,5 +12,6 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
 }
 
-# The run lock first: a refused run starts nothing. Parameters are validated before any node.
+# pluggy calls the last-registered hook first: parameters are validated, then the run lock is
+# taken (a run refused for bad parameters never holds a lock), both before any node runs.
 HOOKS = (RunLockHook(), ParameterValidationHook(), NodeTimingHook())

@@ -88,7 +88,7 @@ def test_report_has_oov_shares_and_neighbours(outputs) -> None:
 
 
 def test_word_vectors_live_in_the_feature_layer() -> None:
-    catalog = project_config()["catalog"]
+    catalog = project_config("base")["catalog"]
     for family in FAMILIES:
         for kind in ("model", "embedder"):
             entry = catalog[f"embeddings_{family}_{kind}"]

@@ -50,7 +50,8 @@ def test_base_and_test_parameters_have_the_same_keys() -> None:
 
 
 def _catalog(tmp_path: Path) -> DataCatalog:
-    config = yaml.safe_load((ROOT / "conf/base/catalog_train_lstm.yml").read_text())
+    text = (ROOT / "conf/base/catalog_train_lstm.yml").read_text()
+    config = yaml.safe_load(text.replace("${globals:data_root}", "data"))
     for entry in config.values():
         for key in ("filepath", "path"):
             if key in entry:
