@@ -52,16 +52,20 @@ def series(n: int = 400) -> pd.DataFrame:
 
 
 def split_frame(data: dict = DATA) -> pd.DataFrame:
-    return split_series(encode_features(series(), data), {"train": 0.7, "val": 0.15}, CHECKS, None)
+    return split_series(
+        encode_features(series(), data), {"train": 0.7, "val": 0.15}, CHECKS, BASELINES
+    )
 
 
 def test_split_node_refuses_a_thin_test_part_unless_accepted() -> None:
     features = encode_features(series(20), DATA)
     with pytest.raises(UserInputError, match="only 3 test points"):
-        split_series(features, {"train": 0.7, "val": 0.15}, CHECKS, None)
+        split_series(features, {"train": 0.7, "val": 0.15}, CHECKS, BASELINES)
     accepted = {**CHECKS, "min_test_points": 3}
     assert (
-        split_series(features, {"train": 0.7, "val": 0.15}, accepted, None)["part"].eq("test").sum()
+        split_series(features, {"train": 0.7, "val": 0.15}, accepted, BASELINES)["part"]
+        .eq("test")
+        .sum()
         == 3
     )
 
@@ -74,7 +78,7 @@ def _ar30_split(n: int = 1500) -> pd.DataFrame:
     frame = pd.DataFrame(
         {"timestamp": pd.date_range("2000-01-01", periods=n, freq="D"), "y": y[200:]}
     )
-    return split_series(frame, {"train": 0.7, "val": 0.15}, CHECKS, None)
+    return split_series(frame, {"train": 0.7, "val": 0.15}, CHECKS, BASELINES)
 
 
 def test_window_is_the_candidate_with_the_best_validation_rmse_on_an_ar30_series() -> None:

@@ -63,15 +63,16 @@ def split_series(
     features: pd.DataFrame,
     split: dict[str, Any],
     checks: dict[str, Any],
-    seasonal_period: int | None,
+    baselines: dict[str, Any],
 ) -> pd.DataFrame:
     """The features with a ``part`` column: train / val / test in time order, never shuffled.
 
-    Refused when the test part is too short to rank models (``timeseries.checks``).
+    Refused when the test part is too short to rank models (``timeseries.checks``; one season
+    is ``baselines.seasonal_period`` rows).
     """
     bounds = split_bounds(len(features), split.get("train", 0.70), split.get("val", 0.15))
     start, stop = bounds["test"]
-    check_test_points(stop - start, checks, seasonal_period)
+    check_test_points(stop - start, checks, baselines.get("seasonal_period"))
     out = features.copy()
     out.insert(1, PART, part_labels(bounds))
     return out

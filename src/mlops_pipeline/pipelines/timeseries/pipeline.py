@@ -55,7 +55,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "ts_features",
                     "params:timeseries.split",
                     CHECKS,
-                    "params:timeseries.baselines.seasonal_period",
+                    "params:timeseries.baselines",
                 ],
                 "ts_split",
                 name="timeseries_split_series",
