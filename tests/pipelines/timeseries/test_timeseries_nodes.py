@@ -446,3 +446,16 @@ def test_two_runs_give_byte_identical_outputs_and_metrics(
     assert "07_model_output/timeseries/predictions.parquet" in first
     _run(project_copy, params)
     assert _outputs(project_copy) == first
+
+
+def test_headline_ratios_are_null_when_a_baseline_is_exact() -> None:
+    from mlops_pipeline.pipelines.timeseries.nodes import headline_metrics
+
+    scores = {
+        "persistence": {"test": {"rmse": 0.5}},
+        "seasonal_naive": {"test": {"rmse": 1.0}},
+        "ridge_ar": {"test": {"rmse": 0.0}},  # e.g. a pure sine is exactly AR(2)
+        "lstm": {"test": {"rmse": 0.25}},
+    }
+    metrics = headline_metrics(scores)
+    assert metrics["lstm_vs_persistence"] == 0.5 and metrics["lstm_vs_ridge_ar"] is None

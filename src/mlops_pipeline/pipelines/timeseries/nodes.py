@@ -379,13 +379,18 @@ def score_forecasts(forecasts: pd.DataFrame, report: dict[str, Any]) -> dict[str
     return scores
 
 
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator`` rounded; ``None`` when a baseline is exact (RMSE 0)."""
+    return round(numerator / denominator, 4) if denominator > 0 else None
+
+
 def headline_metrics(scores: dict[str, dict[str, dict]]) -> dict[str, Any]:
     """The few numbers ``dvc metrics`` compares: test RMSE per model and the LSTM's ratios."""
     test_rmse = {m: scores[m]["test"]["rmse"] for m in MODELS if m in scores}
     return {
         "test_rmse": test_rmse,
-        "lstm_vs_persistence": round(test_rmse["lstm"] / test_rmse["persistence"], 4),
-        "lstm_vs_ridge_ar": round(test_rmse["lstm"] / test_rmse["ridge_ar"], 4),
+        "lstm_vs_persistence": _ratio(test_rmse["lstm"], test_rmse["persistence"]),
+        "lstm_vs_ridge_ar": _ratio(test_rmse["lstm"], test_rmse["ridge_ar"]),
     }
 
 
