@@ -141,10 +141,17 @@ class TextModel(ABC):
 
     family: ClassVar[str] = "abstract"
     card: ModelCard | None = None
+    _model_id: str | None = None  # set by subclasses that know their id before fitting
+    preprocess_config: dict[str, Any]  # ``TextPreprocessor.to_config()`` the model bundles
 
     @property
     def model_id(self) -> str:
-        return self.card.model_id if self.card else self.family
+        return self._model_id or (self.card.model_id if self.card else self.family)
+
+    @property
+    def preprocessor(self) -> Any:
+        """The project's preprocessor for ``preprocess_config`` (one per config and process)."""
+        return shared_preprocessor(self.preprocess_config)
 
     @abstractmethod
     def fit(self, texts: Sequence[str], labels: Sequence[int]) -> TextModel:

@@ -30,7 +30,6 @@ from mlops_pipeline.models.base import (
     hash_arrays,
     hash_params,
     read_card,
-    shared_preprocessor,
 )
 from mlops_pipeline.models.base import write_card as _write_card
 
@@ -82,19 +81,8 @@ class ClassicalTextModel(TextModel):
         self.seed = seed
         self.head: LinearHead | None = None
         self._model_id = model_id or f"{estimator_family}__{features or 'features'}"
-        self._preprocessor: Any = None
         self._representation_hash: str | None = None
         self.card = None
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def preprocessor(self) -> Any:
-        if self._preprocessor is None:
-            self._preprocessor = shared_preprocessor(self.preprocess_config)
-        return self._preprocessor
 
     # -- training --------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[int]) -> ClassicalTextModel:

@@ -31,7 +31,6 @@ from mlops_pipeline.models.base import (
     hash_arrays,
     hash_params,
     read_card,
-    shared_preprocessor,
 )
 from mlops_pipeline.models.base import write_card as _write_card
 from mlops_pipeline.torch_runtime import (
@@ -122,18 +121,7 @@ class LSTMTextModel(TextModel):
         self.vocab: Vocabulary | None = None
         self.network: RecurrentClassifier | None = None
         self.device = torch.device("cpu")
-        self._preprocessor: Any = None
         self.card = None
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def preprocessor(self) -> Any:
-        if self._preprocessor is None:
-            self._preprocessor = shared_preprocessor(self.preprocess_config)
-        return self._preprocessor
 
     def build_vocabulary(self, documents: Sequence[Sequence[str]]) -> Vocabulary:
         """Vocabulary of ``documents`` (training folds only) with the configured limits."""
