@@ -24,6 +24,11 @@ from mlops_pipeline.run_lock import pipeline_locks
 logger = logging.getLogger(__name__)
 
 
+def pipeline_names_of(pipeline: Any) -> set[str]:
+    """The pipelines a run executes: each pipeline tags its nodes with its own name."""
+    return {tag for node in pipeline.nodes for tag in node.tags}
+
+
 class NodeTimingHook:
     """Collects ``{pipeline: {node: seconds}}`` and saves it through ``<pipeline>_node_timings``."""
 
@@ -70,7 +75,7 @@ class RunLockHook:
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any) -> None:
-        names = {tag for node in pipeline.nodes for tag in node.tags}
+        names = pipeline_names_of(pipeline)
         root = Path(run_params.get("project_path") or ".")
         stack = ExitStack()
         stack.enter_context(pipeline_locks(names, root))
@@ -104,7 +109,7 @@ class ParameterValidationHook:
     @staticmethod
     def sections(pipeline: Any) -> set[str]:
         """Top-level parameter sections the nodes of ``pipeline`` use."""
-        names = {tag for node in pipeline.nodes for tag in node.tags}
+        names = pipeline_names_of(pipeline)
         for node in pipeline.nodes:
             for name in node.inputs:
                 if name.startswith("params:"):
