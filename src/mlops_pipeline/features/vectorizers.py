@@ -145,6 +145,42 @@ class TokenVectorizer(TransformerMixin, BaseEstimator):
     def n_features(self) -> int:
         return len(self.vectorizer_.vocabulary_)
 
+    def ngram_orders(self) -> np.ndarray:
+        """The n-gram order of every column (1 for a unigram, 3 for ``"w1 w2 w3"``)."""
+        names = self.feature_names.astype(str)
+        return np.char.count(names, " ") + 1 if len(names) else np.zeros(0, dtype=int)
+
+    def restrict_ngrams(self, ngram_range: Sequence[int]) -> tuple[TokenVectorizer, np.ndarray]:
+        """The vectorizer of the columns whose n-gram order lies in ``ngram_range``.
+
+        Returns ``(vectorizer, columns)``: ``vectorizer.transform(docs)`` equals
+        ``self.transform(docs)[:, columns]`` exactly (terms are counted one by one; min_df /
+        max_df were per-term choices), so a model trained on a column subset of the cached
+        matrix serves the same numbers from raw text. Row-normalised TF-IDF is refused: its
+        values depend on every column of the row.
+        """
+        lo, hi = (int(n) for n in ngram_range)
+        params = dict(self.params or {})
+        if self.kind == "tfidf" and params.get("norm", "l2") is not None:
+            raise ValueError(
+                "restricting the n-gram range of a row-normalised TF-IDF matrix changes its "
+                "values; use an unnormalised vectorizer (bow / ngrams)"
+            )
+        columns = np.flatnonzero((self.ngram_orders() >= lo) & (self.ngram_orders() <= hi))
+        names = self.feature_names[columns]
+        vec = _sklearn_vectorizer(self.kind, {**params, "ngram_range": [lo, hi]})
+        vec.vocabulary_ = {str(term): i for i, term in enumerate(names)}
+        vec.fixed_vocabulary_ = False
+        if isinstance(vec, TfidfVectorizer) and vec.use_idf:
+            vec.idf_ = np.asarray(self.vectorizer_.idf_)[columns]
+        elif isinstance(vec, TfidfVectorizer):
+            vec._tfidf = _fitted_transformer(vec)  # noqa: SLF001 - no idf to restore
+        out = TokenVectorizer(
+            kind=self.kind, params={**params, "ngram_range": [lo, hi]}, stop_words=self.stop_words
+        )
+        out.vectorizer_ = vec
+        return out, columns
+
     @property
     def idf(self) -> np.ndarray | None:
         """The idf vector (TF-IDF with ``use_idf``), else ``None``."""

@@ -21,7 +21,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory):
 
 def test_vectorizers_never_see_test_rows(outputs) -> None:
     _, catalog, _ = outputs
-    for kind in ("bow", "tfidf"):
+    for kind in ("bow", "tfidf", "ngrams"):
         names = set(catalog.load(f"features_{kind}_vectorizer").feature_names)
         assert "good" in names
         assert TEST_ONLY not in names  # occurs in every test review, in no train review
@@ -51,11 +51,34 @@ def test_tfidf_has_bigrams_and_unit_rows(outputs) -> None:
     np.testing.assert_allclose(norms, 1.0, rtol=1e-5)
 
 
+def test_ngrams_are_binary_trigrams_and_restrict_to_column_subsets(outputs) -> None:
+    reviews, catalog, _ = outputs
+    vectorizer = catalog.load("features_ngrams_vectorizer")
+    orders = vectorizer.ngram_orders()
+    assert set(orders.tolist()) == {1, 2, 3}
+    rows = catalog.load("features_rows")
+    ids = rows.loc[rows["fold"] == "val"].sort_values("row")["review_id"]
+    tokens = reviews.set_index("review_id").loc[ids, "tokens"]
+    matrix = catalog.load("features_ngrams_val")
+    assert matrix.dtype == np.int8 and set(np.unique(matrix.data).tolist()) == {1}
+    # a narrower n-gram range is a column subset that serves the same numbers from tokens
+    for ngram_range in ([1, 2], [1, 1], [2, 3]):
+        restricted, columns = vectorizer.restrict_ngrams(ngram_range)
+        assert set(orders[columns].tolist()) == set(range(ngram_range[0], ngram_range[1] + 1))
+        assert (restricted.transform(tokens) != matrix[:, columns]).nnz == 0
+
+
+def test_restricting_a_normalised_tfidf_is_refused(outputs) -> None:
+    _, catalog, _ = outputs
+    with pytest.raises(ValueError, match="row-normalised"):
+        catalog.load("features_tfidf_vectorizer").restrict_ngrams([1, 1])
+
+
 def test_report_files(outputs) -> None:
     _, _, tmp = outputs
     report_dir = tmp / "data/08_reporting/features"
     metrics = json.loads((report_dir / "metrics.json").read_text())
-    assert set(metrics) == {"bow", "tfidf"}
+    assert set(metrics) == {"bow", "tfidf", "ngrams"}
     assert set(metrics["tfidf"]) == {"vocabulary_size", "nnz_fit", "probe_val_accuracy"}
     assert metrics["tfidf"]["probe_val_accuracy"] >= 0.9  # separable synthetic data
     details = json.loads((report_dir / "details.json").read_text())

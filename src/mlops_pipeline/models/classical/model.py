@@ -111,6 +111,9 @@ class ClassicalTextModel(TextModel):
             params_hash=hash_params({"params": self.params, "preprocess": self.preprocess_config}),
             interface=INTERFACE,
         )
+        ngram_range = (getattr(self.representation, "params", None) or {}).get("ngram_range")
+        if ngram_range is not None:  # n-gram orders of the columns (the leaderboard's reference)
+            self.card.extra["ngram_range"] = [int(n) for n in ngram_range]
         return self
 
     # -- inference -------------------------------------------------------------------------

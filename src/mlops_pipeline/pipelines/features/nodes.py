@@ -64,6 +64,16 @@ def fit_tfidf(
     return _fit("tfidf", fit_docs, val_docs, params, stop_words)
 
 
+def fit_ngrams(
+    fit_docs: pd.DataFrame,
+    val_docs: pd.DataFrame,
+    params: dict[str, Any],
+    stop_words: dict[str, Any] | None,
+) -> TokenVectorizer:
+    """Binary n-gram (default 1-3) presence vectorizer fit on the train reviews (fit + val)."""
+    return _fit("bow", fit_docs, val_docs, params, stop_words)
+
+
 def transform(vectorizer: TokenVectorizer, docs: pd.DataFrame) -> sp.csr_matrix:
     """The matrix of one fold: row ``i`` is ``docs`` row ``i``."""
     return vectorizer.transform(docs["tokens"])
@@ -139,12 +149,19 @@ def report_features(
     tfidf: dict[str, Any],
     bow_probe: dict[str, Any],
     tfidf_probe: dict[str, Any],
+    ngrams: dict[str, Any] | None = None,
+    ngrams_probe: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], str]:
     """Headline metrics, the full details and a Markdown report (no timings anywhere)."""
     details = {
         "bow": {**bow, "probe_val_accuracy": bow_probe["val_accuracy"]},
         "tfidf": {**tfidf, "probe_val_accuracy": tfidf_probe["val_accuracy"]},
     }
+    if ngrams is not None:
+        details["ngrams"] = {
+            **ngrams,
+            "probe_val_accuracy": (ngrams_probe or {}).get("val_accuracy"),
+        }
     metrics = {
         kind: {
             "vocabulary_size": d["vocabulary_size"],
@@ -170,7 +187,9 @@ def _markdown(details: dict[str, dict[str, Any]]) -> str:
             "test tokens out of vocabulary": d["test_token_oov_share"],
             "LR probe val accuracy (trained on fit)": d["probe_val_accuracy"],
         }
-        rows[{"bow": "BoW", "tfidf": "TF-IDF"}[kind]] = {k: str(v) for k, v in column.items()}
+        rows[{"bow": "BoW", "tfidf": "TF-IDF", "ngrams": "binary n-grams"}[kind]] = {
+            k: str(v) for k, v in column.items()
+        }
     lines = [
         "# Features sanity report",
         "",

@@ -1,10 +1,11 @@
-"""Pipeline ``features``: for BoW and TF-IDF, fit on the train reviews -> transform each fold
+"""Pipeline ``features``: for BoW, TF-IDF and binary n-grams, fit on the train reviews -> transform each fold
 -> summarise and probe; then one report. Nodes are listed literally (the graph is the story)."""
 
 from kedro.pipeline import Pipeline, node
 
 from .nodes import (
     fit_bow,
+    fit_ngrams,
     fit_tfidf,
     probe,
     report_features,
@@ -137,12 +138,68 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="features_probe_tfidf",
             ),
             node(
+                fit_ngrams,
+                inputs=[
+                    "features_documents_fit",
+                    "features_documents_val",
+                    "params:features.ngrams",
+                    "params:features.stop_words",
+                ],
+                outputs="features_ngrams_vectorizer",
+                name="features_fit_ngrams",
+            ),
+            node(
+                transform,
+                inputs=["features_ngrams_vectorizer", "features_documents_fit"],
+                outputs="features_ngrams_fit",
+                name="features_transform_ngrams_fit",
+            ),
+            node(
+                transform,
+                inputs=["features_ngrams_vectorizer", "features_documents_val"],
+                outputs="features_ngrams_val",
+                name="features_transform_ngrams_val",
+            ),
+            node(
+                transform,
+                inputs=["features_ngrams_vectorizer", "features_documents_test"],
+                outputs="features_ngrams_test",
+                name="features_transform_ngrams_test",
+            ),
+            node(
+                summarise,
+                inputs=[
+                    "features_ngrams_vectorizer",
+                    "features_ngrams_fit",
+                    "features_ngrams_val",
+                    "features_ngrams_test",
+                    "features_documents_test",
+                ],
+                outputs="features_ngrams_summary",
+                name="features_summarise_ngrams",
+            ),
+            node(
+                probe,
+                inputs=[
+                    "features_ngrams_fit",
+                    "features_ngrams_val",
+                    "features_documents_fit",
+                    "features_documents_val",
+                    "params:features.probe",
+                    "params:common.seed",
+                ],
+                outputs="features_ngrams_probe",
+                name="features_probe_ngrams",
+            ),
+            node(
                 report_features,
                 inputs=[
                     "features_bow_summary",
                     "features_tfidf_summary",
                     "features_bow_probe",
                     "features_tfidf_probe",
+                    "features_ngrams_summary",
+                    "features_ngrams_probe",
                 ],
                 outputs=["features_metrics", "features_details", "features_report"],
                 name="features_report",

@@ -67,6 +67,19 @@ class Tfidf(_Vectorizer):
     dtype: Literal["float32", "float64"] = Field(default="float32", description="Matrix dtype.")
 
 
+class Ngrams(_Vectorizer):
+    """Binary word n-grams for NB-SVM (scikit-learn `CountVectorizer`; no row normalisation, so
+    `train_classical` can pick a narrower n-gram range as a column subset, chosen on `val`)."""
+
+    ngram_range: NgramRange = Field(
+        default=[1, 3], description="`[min_n, max_n]` word n-gram orders (`[1, 3]`: + trigrams)."
+    )
+    binary: bool = Field(default=True, description="Presence (1) instead of counts.")
+    dtype: Literal["int8", "int16", "int32", "int64", "float32", "float64"] = Field(
+        default="int8", description="Matrix dtype (presence fits int8)."
+    )
+
+
 class Probe(StrictModel):
     """Sanity probe in the report: logistic regression trained on `fit`, accuracy on `val`."""
 
@@ -75,10 +88,13 @@ class Probe(StrictModel):
 
 
 class Parameters(StrictModel):
-    """Pipeline `features`: Bag-of-Words and TF-IDF fit on the train reviews (fit + val), one
-    matrix per fold. Kedro replaces the whole section in another environment."""
+    """Pipeline `features`: Bag-of-Words, TF-IDF and binary n-grams fit on the train reviews
+    (fit + val), one matrix per fold. Kedro replaces the whole section in another environment."""
 
     stop_words: StopWords = Field(description="Stop-word filtering before both vectorizers.")
     bow: Bow = Field(description="Bag-of-Words options.")
     tfidf: Tfidf = Field(description="TF-IDF options.")
+    ngrams: Ngrams = Field(
+        description="Binary 1-3-gram presence matrix (NB-SVM; its n-gram range is chosen on val)."
+    )
     probe: Probe = Field(description="The logistic-regression probe of each matrix.")

@@ -108,19 +108,19 @@ def train_representation(
     for spec in tqdm(specs, desc=f"train_classical {features}", unit="model"):
         if spec["family"] in NEEDS_NON_NEGATIVE and not sp.issparse(x_fit):
             raise ValueError(f"{spec['model_id']}: {spec['family']} needs count/tf-idf features")
-        selection = select_on_val(
-            x_fit, y_fit, x_val, y_val, spec["family"], spec["params"], spec["grid"], seed,
-            label=spec["model_id"],
-        )  # fmt: skip
+        selection, model_representation, columns = _select_with_ngram_range(
+            x_fit, y_fit, x_val, y_val, spec, representation, seed
+        )
+        x_model = x_train if columns is None else x_train[:, columns]
         model = ClassicalTextModel(
             preprocess_config,
-            representation,
+            model_representation,
             spec["family"],
             selection["best_params"],
             model_id=spec["model_id"],
             features=features,
             seed=seed,
-        ).fit_matrix(x_train, y_train, data_hash=data_hash)
+        ).fit_matrix(x_model, y_train, data_hash=data_hash)
         logger.info(
             "train_classical %s: best %s val accuracy %.4f; refit on %d rows in %.1f s",
             spec["model_id"],
@@ -142,6 +142,7 @@ def train_representation(
         models[spec["model_id"]] = model
         report[spec["model_id"]] = {
             **selection,
+            "n_features": int(x_model.shape[1]),
             "val_review_id": val_rows["review_id"].to_numpy(),
             "family": spec["family"],
             "features": features,
@@ -149,6 +150,48 @@ def train_representation(
             "train_rows": model.card.train_rows,
         }
     return models, report
+
+
+def _select_with_ngram_range(
+    x_fit: Any, y_fit: np.ndarray, x_val: Any, y_val: np.ndarray, spec: dict[str, Any],
+    representation: Any, seed: int,
+) -> tuple[dict[str, Any], Any, np.ndarray | None]:  # fmt: skip
+    """:func:`select_on_val`, with ``ngram_range`` in the grid chosen on ``val`` too.
+
+    Each ``[lo, hi]`` of ``grid.ngram_range`` is a column subset of the cached matrix (the
+    n-gram orders ``lo`` to ``hi`` of an unnormalised vectorizer), so no re-vectorizing is
+    needed. Returns the selection (candidates carry their ``ngram_range``; ties go to the
+    earlier range), the representation the model bundles (restricted to the chosen range) and
+    the chosen columns (``None``: all).
+    """
+    grid = dict(spec["grid"] or {})
+    ranges = grid.pop("ngram_range", None)
+    if not ranges:
+        selection = select_on_val(
+            x_fit, y_fit, x_val, y_val, spec["family"], spec["params"], grid, seed,
+            label=spec["model_id"],
+        )  # fmt: skip
+        return selection, representation, None
+    best: tuple[dict[str, Any], Any, np.ndarray] | None = None
+    candidates = []
+    for ngram_range in ranges:
+        restricted, columns = representation.restrict_ngrams(ngram_range)
+        label = f"{spec['model_id']} ngram_range={list(ngram_range)}"
+        selection = select_on_val(
+            x_fit[:, columns], y_fit, x_val[:, columns], y_val, spec["family"], spec["params"],
+            grid, seed, label=label,
+        )  # fmt: skip
+        logger.info("%s: %d features", label, len(columns))
+        for candidate in selection["candidates"]:
+            candidate["ngram_range"] = [int(n) for n in ngram_range]
+            candidate["n_features"] = len(columns)
+        candidates.extend(selection["candidates"])
+        selection["ngram_range"] = [int(n) for n in ngram_range]
+        if best is None or selection["val_accuracy"] > best[0]["val_accuracy"]:
+            best = (selection, restricted, columns)
+    assert best is not None
+    best[0]["candidates"] = candidates
+    return best
 
 
 def make_trainer(features: str, pooling: str | None = None) -> Callable[..., Any]:
@@ -185,6 +228,8 @@ def collect_models(
             "family": r["family"],
             "features": r["features"],
             "best_params": r["best_params"],
+            **({"ngram_range": r["ngram_range"]} if "ngram_range" in r else {}),
+            "n_features": r.get("n_features"),
             "val_accuracy": r["val_accuracy"],
             "val_roc_auc": r["val_roc_auc"],
             "train_rows": r["train_rows"],

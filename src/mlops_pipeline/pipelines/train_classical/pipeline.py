@@ -18,6 +18,7 @@ from .nodes import collect_models, headline_metrics, make_trainer, val_predictio
 REPRESENTATIONS: dict[str, tuple[str, str, str, str | None]] = {
     "bow": ("features_bow", "features_rows", "features_bow_vectorizer", None),
     "tfidf": ("features_tfidf", "features_rows", "features_tfidf_vectorizer", None),
+    "ngrams": ("features_ngrams", "features_rows", "features_ngrams_vectorizer", None),
     "word2vec_mean": (
         "embeddings_word2vec_mean",
         "embeddings_rows",

@@ -17,10 +17,14 @@ from mlops_pipeline.params import StrictModel, unknown_keys
 
 Family = Literal["logreg", "linear_svm", "mnb", "nbsvm"]
 Features = Literal[
-    "bow", "tfidf", "word2vec_mean", "word2vec_tfidf", "fasttext_mean", "fasttext_tfidf"
+    "bow", "tfidf", "ngrams", "word2vec_mean", "word2vec_tfidf", "fasttext_mean", "fasttext_tfidf"
 ]
 #: Families that need non-negative count / TF-IDF features (not dense embeddings).
 SPARSE_ONLY = ("mnb", "nbsvm")
+#: Representations of the features stage (sparse n-gram matrices).
+SPARSE_FEATURES = ("bow", "tfidf", "ngrams")
+#: Unnormalised n-gram matrices: a narrower `ngram_range` is a column subset (grid key).
+NGRAM_RANGE_FEATURES = ("bow", "ngrams")
 
 
 @cache
@@ -113,7 +117,7 @@ class ModelSpec(StrictModel):
     family: Family = Field(description="Model family.")
     features: Features = Field(
         description=(
-            "Representation: `bow` / `tfidf` (features stage) or `word2vec_mean`, "
+            "Representation: `bow` / `tfidf` / `ngrams` (features stage) or `word2vec_mean`, "
             "`word2vec_tfidf`, `fasttext_mean`, `fasttext_tfidf` (embeddings stage)."
         )
     )
@@ -126,16 +130,35 @@ class ModelSpec(StrictModel):
         default_factory=dict, description="Overrides the family's `params`, key by key."
     )
     grid: Grid | None = Field(
-        default=None, description="Replaces the family's `grid`; null = the family's."
+        default=None,
+        description=(
+            "Replaces the family's `grid`; null = the family's. With `bow` / `ngrams` it may "
+            "hold `ngram_range: [[1, 2], [1, 3]]`: n-gram ranges tried on `val` as column "
+            "subsets of the cached matrix."
+        ),
     )
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelSpec:
-        check_arguments(self.family, self.params, self.grid or {})
-        if self.family in SPARSE_ONLY and self.features not in ("bow", "tfidf"):
+        grid = dict(self.grid or {})
+        ranges = grid.pop("ngram_range", None)
+        check_arguments(self.family, self.params, grid)
+        if self.family in SPARSE_ONLY and self.features not in SPARSE_FEATURES:
             raise ValueError(
-                f"{self.family} needs count/tf-idf features (bow or tfidf), not {self.features}"
+                f"{self.family} needs count/tf-idf features {SPARSE_FEATURES}, not {self.features}"
             )
+        if ranges is not None:
+            if self.features not in NGRAM_RANGE_FEATURES:
+                raise ValueError(
+                    f"grid.ngram_range needs unnormalised n-gram features "
+                    f"{NGRAM_RANGE_FEATURES}, not {self.features}"
+                )
+            for pair in ranges:
+                ok = isinstance(pair, list | tuple) and len(pair) == 2
+                if not (ok and all(isinstance(n, int) and n >= 1 for n in pair)) or (
+                    pair[0] > pair[1]
+                ):
+                    raise ValueError(f"grid.ngram_range: {pair!r} is not a pair [min_n, max_n]")
         return self
 
 
