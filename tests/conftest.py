@@ -61,3 +61,22 @@ def copy_project(dest: Path) -> Path:
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def mlflow_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One temporary MLflow store (SQLite + artifacts) for the whole session (issue 16).
+
+    ``MLFLOW_TRACKING_URI`` wins over ``conf/*/mlflow.yml``, so no test and no Kedro run of a
+    test ever writes the project's store. The database is created on first use only (MLflow's
+    migrations take seconds); tests isolate themselves by registered-model name.
+    """
+    store = tmp_path_factory.mktemp("mlflow")
+    uri = f"sqlite:///{store / 'mlflow.db'}"
+    previous = os.environ.get("MLFLOW_TRACKING_URI")
+    os.environ["MLFLOW_TRACKING_URI"] = uri
+    yield uri
+    if previous is None:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+    else:
+        os.environ["MLFLOW_TRACKING_URI"] = previous

@@ -1,0 +1,100 @@
+"""``python -m mlops_pipeline.registry list|champion|promote VERSION|rollback|register|init``.
+
+Every command reads the store of ``conf/base/mlflow.yml`` (+ ``conf/<env>/``; ``--env``), or
+``MLFLOW_TRACKING_URI`` when set. ``promote``, ``rollback``, ``register`` and ``init`` hold the
+``retrain`` run lock (:mod:`mlops_pipeline.run_lock`): they refuse at once while a retraining
+runs, so an alias never moves under it. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from mlops_pipeline.errors import UserInputError
+from mlops_pipeline.run_lock import pipeline_lock
+from mlops_pipeline.tracking.config import load_tracking_config
+
+from .core import CHALLENGER, CHAMPION, Registry, best_val_folder, register_folder
+
+LOCK_NAME = "retrain"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m mlops_pipeline.registry", description=__doc__)
+    parser.add_argument("--env", default="local", help="Kedro config environment (mlflow.yml)")
+    parser.add_argument("--project-path", default=".", help="project root (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="every version with its aliases and tags (JSON lines)")
+    show = sub.add_parser("champion", help="the champion (or --alias) version and its folder")
+    show.add_argument("--alias", default=CHAMPION, choices=[CHAMPION, CHALLENGER])
+    promote = sub.add_parser("promote", help="point `champion` at VERSION")
+    promote.add_argument("version", type=int)
+    sub.add_parser("rollback", help="point `champion` back at the previous champion")
+    register = sub.add_parser("register", help="register a model folder as a new version")
+    register.add_argument("folder", type=Path)
+    register.add_argument("--promote", action="store_true", help="make it the champion too")
+    init = sub.add_parser("init", help="register the best-val model as the first champion")
+    init.add_argument("--models-root", type=Path, default=Path("data/06_models"))
+    return parser
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = Path(args.project_path)
+    registry = Registry(load_tracking_config(root, args.env))
+    if args.command == "list":
+        for info in registry.versions():
+            print(json.dumps(info.as_dict(), sort_keys=True))
+        return 0
+    if args.command == "champion":
+        info = registry.alias(args.alias)
+        if info is None:
+            print(f"no {args.alias} yet (python -m mlops_pipeline.registry init)")
+            return 1
+        print(json.dumps({**info.as_dict(), "folder": str(registry.folder(info.version))}))
+        return 0
+    with pipeline_lock(LOCK_NAME, root):
+        if args.command == "promote":
+            before = registry.promote(args.version, reason="manual (CLI)")
+            print(f"champion: version {args.version} (was {before})")
+        elif args.command == "rollback":
+            old, new = registry.rollback()
+            print(f"champion: version {new} (rolled back from {old}; nothing deleted)")
+        elif args.command == "register":
+            version = register_folder(registry, args.folder, run_name=f"register {args.folder}")
+            print(f"registered {args.folder} as version {version}")
+            if args.promote:
+                registry.promote(version, reason="manual (CLI register --promote)")
+                print(f"champion: version {version}")
+        elif args.command == "init":
+            current = registry.alias(CHAMPION)
+            if current is not None:
+                print(f"champion already set: version {current.version} ({current.model_id})")
+                return 0
+            folder = best_val_folder(root / args.models_root)
+            version = register_folder(
+                registry,
+                folder,
+                run_name=f"first champion {folder.name}",
+                tags={"source": "best val_metrics.accuracy"},
+            )
+            registry.promote(version, reason="first champion: best val accuracy")
+            print(f"champion: version {version} ({folder.name}, best val accuracy)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return run(argv)
+    except UserInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,334 @@
+"""The model registry of the sentiment classifier on MLflow (DESIGN.md "Tracking and registry").
+
+One registered model (``mlflow.yml: registered_model``); its aliases ``champion`` and
+``challenger`` name versions. A version's artifact is an MLflow "models from code" pyfunc
+(:mod:`.pyfunc_model`) whose only data is the model folder in safe formats: loading never
+unpickles anything. Promotion and rollback move aliases only; nothing is ever deleted.
+
+Safety rules:
+
+* an alias is set only after the version's folder was found in the artifact store
+  (:meth:`Registry.verify`), so the registry never points at missing artifacts;
+* promotion records the champion it replaces on the new version (tag ``previous_champion``)
+  *before* it moves the alias (one write): rollback follows that tag;
+* :meth:`Registry.register` that fails half-way deletes the version it just created (it was
+  never referenced by an alias), so a crash leaves the versions as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlops_pipeline.errors import UserInputError
+from mlops_pipeline.models.base import CARD_FILE, read_card
+from mlops_pipeline.models.discovery import discover_models, load_model
+from mlops_pipeline.tracking.config import TrackingConfig, ensure_store
+
+from .pyfunc_model import MODEL_DIR_ARTIFACT
+
+logger = logging.getLogger(__name__)
+
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+PREVIOUS_TAG = "previous_champion"
+LOADER_FILE = Path(__file__).with_name("pyfunc_model.py")
+# The project itself (installed in the serving environment) provides every import.
+PIP_REQUIREMENTS = ["mlops-pipeline", "mlflow"]
+
+
+class RegistryError(UserInputError):
+    """A registry operation that cannot be done as asked (one line, with the fix)."""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One registered version as the CLI and the decision log show it."""
+
+    version: int
+    model_id: str
+    run_id: str
+    aliases: tuple[str, ...]
+    tags: dict[str, str]
+    created: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "model_id": self.model_id,
+            "run_id": self.run_id,
+            "aliases": list(self.aliases),
+            "tags": dict(sorted(self.tags.items())),
+        }
+
+
+class Registry:
+    """Aliases, versions and model folders of the sentiment classifier."""
+
+    def __init__(self, config: TrackingConfig) -> None:
+        import mlflow
+        from mlflow import MlflowClient
+
+        self.config = config
+        self.name = config.registered_model
+        ensure_store(config)
+        self._mlflow = mlflow
+        self.client = MlflowClient(
+            tracking_uri=config.tracking_uri, registry_uri=config.tracking_uri
+        )
+
+    # -- experiment and runs ---------------------------------------------------------------
+    def experiment_id(self, name: str | None = None) -> str:
+        """The experiment's id, created (with the configured artifact root) when absent."""
+        name = name or self.config.experiment
+        found = self.client.get_experiment_by_name(name)
+        if found is not None:
+            return found.experiment_id
+        return self.client.create_experiment(name, artifact_location=self.config.artifact_location)
+
+    def log_model(
+        self,
+        folder: str | Path,
+        *,
+        run_name: str,
+        params: dict[str, Any] | None = None,
+        metrics: dict[str, float] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> tuple[str, str]:
+        """A finished MLflow run holding the model folder as a pyfunc; ``(run_id, model_uri)``."""
+        mlflow = self._mlflow
+        mlflow.set_tracking_uri(self.config.tracking_uri)
+        mlflow.set_registry_uri(self.config.tracking_uri)
+        folder = Path(folder)
+        card = read_card(folder)
+        with mlflow.start_run(experiment_id=self.experiment_id(), run_name=run_name) as run:
+            mlflow.set_tags({"model_id": card.model_id, "family": card.family, **(tags or {})})
+            if params:
+                mlflow.log_params({k: _param(v) for k, v in params.items()})
+            if metrics:
+                mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v is not None})
+            info = mlflow.pyfunc.log_model(
+                name="model",
+                python_model=str(LOADER_FILE),
+                artifacts={MODEL_DIR_ARTIFACT: str(folder)},
+                pip_requirements=PIP_REQUIREMENTS,
+            )
+        return run.info.run_id, info.model_uri
+
+    # -- versions --------------------------------------------------------------------------
+    def _ensure_registered_model(self) -> None:
+        from mlflow.exceptions import MlflowException
+
+        try:
+            self.client.get_registered_model(self.name)
+        except MlflowException:
+            self.client.create_registered_model(
+                self.name, description="Sentiment classifier of the IMDb pipeline"
+            )
+
+    def register(self, model_uri: str, run_id: str, tags: dict[str, str] | None = None) -> int:
+        """A new version for ``model_uri`` (its artifacts verified); returns its number.
+
+        A failure after the version exists deletes that version again (no alias can point
+        at it yet), so a crash leaves the registered versions as they were.
+        """
+        self._ensure_registered_model()
+        version = self.client.create_model_version(
+            self.name, model_uri, run_id=run_id, tags=tags or {}
+        )
+        try:
+            self.verify(int(version.version))
+        except BaseException:
+            self.client.delete_model_version(self.name, version.version)
+            raise
+        return int(version.version)
+
+    def versions(self) -> list[VersionInfo]:
+        """Every version, oldest first."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            found = self.client.search_model_versions(f"name='{self.name}'")
+        except MlflowException:
+            return []
+        # search results carry no aliases on every store: read them from the registered model
+        by_version: dict[str, list[str]] = {}
+        for alias, version in (self.client.get_registered_model(self.name).aliases or {}).items():
+            by_version.setdefault(str(version), []).append(alias)
+        infos = [self._info(v, by_version.get(str(v.version), ())) for v in found]
+        return sorted(infos, key=lambda info: info.version)
+
+    def _info(self, v: Any, aliases: Any = None) -> VersionInfo:
+        tags = dict(v.tags or {})
+        return VersionInfo(
+            version=int(v.version),
+            model_id=tags.get("model_id", ""),
+            run_id=v.run_id or "",
+            aliases=tuple(sorted(v.aliases if aliases is None else aliases)),
+            tags=tags,
+            created=int(v.creation_timestamp or 0),
+        )
+
+    def get(self, version: int) -> VersionInfo:
+        from mlflow.exceptions import MlflowException
+
+        try:
+            return self._info(self.client.get_model_version(self.name, str(version)))
+        except MlflowException:
+            known = [v.version for v in self.versions()]
+            raise RegistryError(
+                f"model {self.name!r} has no version {version} (versions: {known or 'none'}); "
+                "see `python -m mlops_pipeline.registry list`"
+            ) from None
+
+    def alias(self, alias: str) -> VersionInfo | None:
+        """The version ``alias`` names, or ``None``."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            return self._info(self.client.get_model_version_by_alias(self.name, alias))
+        except MlflowException:
+            return None
+
+    def aliases(self) -> dict[str, int]:
+        """``{alias: version}`` (empty when the model is not registered yet)."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            found = self.client.get_registered_model(self.name).aliases or {}
+        except MlflowException:
+            return {}
+        return {alias: int(version) for alias, version in sorted(found.items())}
+
+    # -- artifacts -------------------------------------------------------------------------
+    def folder(self, version: int) -> Path:
+        """Local model folder of ``version`` (downloaded when the store is remote)."""
+        uri = f"models:/{self.name}/{version}"
+        try:
+            local = Path(self._mlflow.artifacts.download_artifacts(artifact_uri=uri))
+        except Exception as exc:  # noqa: BLE001 - any store error means "artifacts missing"
+            raise RegistryError(
+                f"version {version} of {self.name!r}: its artifacts cannot be read ({exc}); "
+                "it must not be used"
+            ) from None
+        found = discover_models(local / "artifacts")
+        if len(found) != 1 or not (found[0] / CARD_FILE).exists():
+            raise RegistryError(
+                f"version {version} of {self.name!r}: no model folder in its artifacts ({local})"
+            )
+        return found[0]
+
+    def verify(self, version: int) -> Path:
+        """The version's model folder, after checking its card can be read."""
+        folder = self.folder(version)
+        read_card(folder)
+        return folder
+
+    def load(self, alias_or_version: str | int = CHAMPION) -> Any:
+        """The :class:`~mlops_pipeline.models.TextModel` of an alias or a version number."""
+        return load_model(self.folder(self._version_of(alias_or_version)))
+
+    def _version_of(self, alias_or_version: str | int) -> int:
+        if isinstance(alias_or_version, int) or str(alias_or_version).isdigit():
+            return int(alias_or_version)
+        found = self.alias(str(alias_or_version))
+        if found is None:
+            raise RegistryError(
+                f"model {self.name!r} has no alias {alias_or_version!r}: promote a version "
+                "(`python -m mlops_pipeline.registry promote VERSION`) or run `retrain`"
+            )
+        return found.version
+
+    # -- aliases ---------------------------------------------------------------------------
+    def set_challenger(self, version: int) -> None:
+        self.verify(version)
+        self.client.set_registered_model_alias(self.name, CHALLENGER, str(version))
+
+    def promote(self, version: int, reason: str = "manual") -> int | None:
+        """Point ``champion`` at ``version``; returns the champion it replaced (or ``None``)."""
+        self.get(version)
+        self.verify(version)
+        current = self.alias(CHAMPION)
+        if current is not None and current.version == version:
+            logger.info("version %s is already the champion", version)
+            return current.version
+        previous = "" if current is None else str(current.version)
+        self.client.set_model_version_tag(self.name, str(version), PREVIOUS_TAG, previous)
+        self.client.set_model_version_tag(self.name, str(version), "promoted_reason", reason)
+        self.client.set_registered_model_alias(self.name, CHAMPION, str(version))
+        logger.info("champion: version %s (was %s)", version, previous or "none")
+        return None if current is None else current.version
+
+    def restore_champion(self, version: int | None) -> None:
+        """Put ``champion`` back where it was (``None``: no champion); used to undo a step."""
+        if version is None:
+            if self.alias(CHAMPION) is not None:
+                self.client.delete_registered_model_alias(self.name, CHAMPION)
+        else:
+            self.client.set_registered_model_alias(self.name, CHAMPION, str(version))
+
+    def restore_challenger(self, version: int | None) -> None:
+        if version is None:
+            if self.alias(CHALLENGER) is not None:
+                self.client.delete_registered_model_alias(self.name, CHALLENGER)
+        else:
+            self.client.set_registered_model_alias(self.name, CHALLENGER, str(version))
+
+    def rollback(self) -> tuple[int, int]:
+        """Re-point ``champion`` at the champion before it; returns ``(from, to)``."""
+        current = self.alias(CHAMPION)
+        if current is None:
+            raise RegistryError(f"model {self.name!r} has no champion: nothing to roll back")
+        previous = current.tags.get(PREVIOUS_TAG, "")
+        if not previous:
+            raise RegistryError(
+                f"champion version {current.version} of {self.name!r} was the first champion: "
+                "there is no previous one (promote a version explicitly instead)"
+            )
+        self.verify(int(previous))
+        self.client.set_model_version_tag(
+            self.name, str(current.version), "rolled_back_to", previous
+        )
+        self.client.set_registered_model_alias(self.name, CHAMPION, previous)
+        logger.info("rollback: champion %s -> %s", current.version, previous)
+        return current.version, int(previous)
+
+
+def _param(value: Any) -> Any:
+    text = str(value)
+    return text if len(text) <= 500 else text[:497] + "..."
+
+
+def register_folder(
+    registry: Registry,
+    folder: str | Path,
+    *,
+    run_name: str,
+    params: dict[str, Any] | None = None,
+    metrics: dict[str, float] | None = None,
+    tags: dict[str, str] | None = None,
+) -> int:
+    """Log ``folder`` as an MLflow run's pyfunc model and register it; the version number."""
+    card = read_card(folder)
+    run_id, model_uri = registry.log_model(
+        folder, run_name=run_name, params=params, metrics=metrics, tags=tags
+    )
+    version_tags = {"model_id": card.model_id, "family": card.family, **(tags or {})}
+    return registry.register(model_uri, run_id, tags=version_tags)
+
+
+def best_val_folder(models_root: str | Path) -> Path:
+    """The first champion: the model folder with the best ``val_metrics.accuracy``."""
+    folders = discover_models(models_root)
+    scored = [
+        (float(read_card(f).val_metrics.get("accuracy", float("-inf"))), f.name, f) for f in folders
+    ]
+    if not scored:
+        raise RegistryError(
+            f"no model folder under {models_root}: run a training pipeline first "
+            "(kedro run --pipelines train_classical)"
+        )
+    # best accuracy; ties broken by model_id for a deterministic choice
+    return sorted(scored, key=lambda item: (-item[0], item[1]))[0][2]

@@ -1,0 +1,131 @@
+"""Registry: versions, aliases, promotion, rollback, safety, models-from-code loading."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+from registry_fixtures import PROJECT_ROOT, fresh_registry, model_folder, registered
+
+from mlops_pipeline.registry import CHAMPION, RegistryError
+from mlops_pipeline.registry.__main__ import main as cli_main
+from mlops_pipeline.run_lock import RunLockedError, pipeline_lock
+from mlops_pipeline.tracking.config import load_tracking_config
+
+
+def test_the_environment_variable_wins_and_sqlite_artifacts_stay_beside_it(tmp_path) -> None:
+    config = load_tracking_config(PROJECT_ROOT, "test", environ={})
+    assert config.tracking_uri.endswith(".scratch/test/mlflow/mlflow.db")
+    base = load_tracking_config(PROJECT_ROOT, "base", environ={})
+    assert base.tracking_uri == f"sqlite:///{PROJECT_ROOT / 'mlflow' / 'mlflow.db'}"
+    uri = f"sqlite:///{tmp_path / 'x.db'}"
+    config = load_tracking_config(PROJECT_ROOT, "base", environ={"MLFLOW_TRACKING_URI": uri})
+    assert config.tracking_uri == uri
+    assert config.artifact_location == (tmp_path / "artifacts").as_uri()
+    server = load_tracking_config(PROJECT_ROOT, environ={"MLFLOW_TRACKING_URI": "http://h:5000"})
+    assert server.artifact_location is None
+
+
+def test_champion_loads_through_mlflow_and_scores_as_its_folder(tmp_path) -> None:
+    registry = fresh_registry()
+    folder, model, frame = model_folder(tmp_path)
+    version = registered(registry, tmp_path)
+    registry.promote(version)
+    texts = frame["text"].tolist()
+    pyfunc = mlflow.pyfunc.load_model(f"models:/{registry.name}@{CHAMPION}")
+    got = np.asarray(pyfunc.predict(pd.DataFrame({"text": texts})))
+    np.testing.assert_allclose(got, model.predict_proba(texts)[:, 1], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        registry.load(CHAMPION).predict_proba(texts), model.predict_proba(texts), atol=1e-12
+    )
+    # the artifact is the safe folder plus the loader's source: no pickle anywhere
+    stored = registry.folder(version).parent.parent
+    names = {p.name for p in stored.rglob("*") if p.is_file()}
+    assert "pyfunc_model.py" in names
+    assert not [n for n in names if n.endswith((".pkl", ".pickle", ".joblib", ".cloudpickle"))]
+    assert (registry.folder(version) / "model_card.json").exists()
+
+
+def test_promotion_records_the_previous_champion_and_rollback_restores_it(tmp_path) -> None:
+    registry = fresh_registry()
+    v1, v2 = registered(registry, tmp_path, 1.0), registered(registry, tmp_path, 2.0)
+    assert registry.promote(v1) is None
+    assert registry.promote(v2) == v1
+    assert registry.alias(CHAMPION).version == v2
+    assert registry.rollback() == (v2, v1)
+    assert registry.alias(CHAMPION).version == v1
+    assert [v.version for v in registry.versions()] == [v1, v2]  # nothing deleted
+    with pytest.raises(RegistryError, match="first champion"):
+        registry.rollback()
+
+
+def test_an_alias_never_points_at_missing_artifacts(tmp_path) -> None:
+    registry = fresh_registry()
+    v1, v2 = registered(registry, tmp_path, 1.0), registered(registry, tmp_path, 2.0)
+    registry.promote(v1)
+    import shutil
+
+    shutil.rmtree(registry.folder(v2))
+    with pytest.raises(RegistryError, match="artifacts|no model folder"):
+        registry.promote(v2)
+    assert registry.alias(CHAMPION).version == v1
+    with pytest.raises(RegistryError, match="no version 99"):
+        registry.promote(99)
+
+
+def test_a_failing_registration_leaves_the_versions_as_they_were(tmp_path, monkeypatch) -> None:
+    registry = fresh_registry()
+    registered(registry, tmp_path, 1.0)
+    before = [v.version for v in registry.versions()]
+
+    def broken(version: int) -> Path:
+        raise RuntimeError("injected: artifact store down")
+
+    monkeypatch.setattr(registry, "verify", broken)
+    with pytest.raises(RuntimeError, match="injected"):
+        registered(registry, tmp_path, 2.0)
+    assert [v.version for v in registry.versions()] == before
+
+
+def test_cli_promote_rollback_and_the_lock(tmp_path, capsys) -> None:
+    registry = fresh_registry()
+    v1, v2 = registered(registry, tmp_path, 1.0), registered(registry, tmp_path, 2.0)
+    env = {"MLFLOW_TRACKING_URI": os.environ["MLFLOW_TRACKING_URI"]}
+    assert env["MLFLOW_TRACKING_URI"].startswith("sqlite:")
+    args = ["--project-path", str(tmp_path), "--env", "base"]
+    # the registered model name comes from mlflow.yml: give the copy this test's name
+    (tmp_path / "conf" / "base").mkdir(parents=True)
+    (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
+        f"mlflow:\n  registered_model: {registry.name}\n"
+    )
+    assert cli_main([*args, "promote", str(v1)]) == 0
+    assert cli_main([*args, "promote", str(v2)]) == 0
+    assert cli_main([*args, "rollback"]) == 0
+    assert registry.alias(CHAMPION).version == v1
+    assert cli_main([*args, "list"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "{" in line]
+    assert {row["version"]: row["aliases"] for row in rows} == {v1: ["champion"], v2: []}
+    with pipeline_lock("retrain", tmp_path):
+        assert cli_main([*args, "promote", str(v2)]) == 2
+    assert "already running" in capsys.readouterr().err
+    assert registry.alias(CHAMPION).version == v1
+    with pipeline_lock("retrain", tmp_path), pytest.raises(RunLockedError):
+        cli_main_raw = pipeline_lock("retrain", tmp_path)
+        cli_main_raw.__enter__()
+
+
+def test_cli_runs_as_a_module(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mlops_pipeline.registry", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and "rollback" in result.stdout
