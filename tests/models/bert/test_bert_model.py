@@ -91,6 +91,7 @@ def test_fit_records_card_history_and_val_metrics(fitted: BertTextModel) -> None
     texts, labels = synthetic(96)
     proba = fitted.predict_proba(texts[64:])
     assert proba.shape == (32, 2) and np.allclose(proba.sum(1), 1.0)
+    np.testing.assert_allclose(fitted.val_proba, proba[:, 1], rtol=0, atol=1e-6)
     metrics = fitted.record_val_metrics(labels[64:], proba[:, 1])
     assert set(metrics) == {"accuracy", "roc_auc", "rows"} and metrics["rows"] == 32
     assert metrics["accuracy"] >= 0.9

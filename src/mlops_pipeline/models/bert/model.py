@@ -124,6 +124,7 @@ class BertTextModel(TextModel):
         self.network: Any = None
         self.device = torch.device("cpu")
         self.card = None
+        self.val_proba: np.ndarray | None = None  # P(positive) of fit's val texts (not saved)
 
     # -- encoding --------------------------------------------------------------------------
     def encode_light(self, texts: Sequence[str]) -> list[np.ndarray]:
@@ -183,6 +184,8 @@ class BertTextModel(TextModel):
                 self.device, dtype, self.seed, cfg["show_progress"],
             )  # fmt: skip
         seconds = time.perf_counter() - start
+        val_logits = result.pop("best_val_logits")
+        self.val_proba = None if val_logits is None else softmax_positive(val_logits)
         n_params = sum(p.numel() for p in self.network.parameters())
         self.card = ModelCard(
             model_id=self.model_id,

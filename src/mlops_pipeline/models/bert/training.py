@@ -163,7 +163,8 @@ def train_classifier(
     """Fine-tune ``model`` in place on ``fit``; the best-val-accuracy state is restored.
 
     Returns the history (per epoch: train loss, val loss/accuracy, samples/s), ``best_epoch``,
-    ``epochs_run``, ``optimizer_steps``, ``samples_per_second`` and ``peak_memory_mb``.
+    ``epochs_run``, ``optimizer_steps``, ``samples_per_second``, ``peak_memory_mb`` and
+    ``best_val_logits`` (the val logits of the kept state: scoring val again would repeat them).
     """
     s = settings
     sequences, labels = fit
@@ -179,7 +180,7 @@ def train_classifier(
         torch.cuda.reset_peak_memory_stats(device)
     model.to(device)
     history: list[dict[str, Any]] = []
-    best = {"accuracy": -1.0, "epoch": 0, "state": None}
+    best: dict[str, Any] = {"accuracy": -1.0, "epoch": 0, "state": None, "logits": None}
     stale, steps, seen, train_time = 0, 0, 0, 0.0
     for epoch in range(1, int(s["epochs"]) + 1):
         model.train()
@@ -222,6 +223,7 @@ def train_classifier(
             "train_loss": round(float(np.mean(losses)), 5),
             "samples_per_second": round(len(sequences) / max(epoch_seconds, 1e-9), 2),
         }
+        logits = None
         if val is not None:
             logits = predict_logits(model, val[0], pad_id, device, dtype, s["eval_batch_size"])
             target = torch.as_tensor(val[1], dtype=torch.long)
@@ -233,7 +235,7 @@ def train_classifier(
         logger.info("train_bert epoch %d: %s", epoch, row)
         score = row.get("val_accuracy", -float(row["train_loss"]))
         if score > best["accuracy"] + float(s["min_delta"]) or best["state"] is None:
-            best = {"accuracy": score, "epoch": epoch, "state": _cpu_state(model)}
+            best = {"accuracy": score, "epoch": epoch, "state": _cpu_state(model), "logits": logits}
             stale = 0
         else:
             stale += 1
@@ -249,6 +251,7 @@ def train_classifier(
         "optimizer_steps": steps,
         "samples_per_second": round(seen / max(train_time, 1e-9), 2),
         "peak_memory_mb": peak_memory_mb(device),
+        "best_val_logits": best["logits"],  # the restored state's val logits (not for the card)
     }
     logger.info(
         "train_bert: %d epochs, %.2f samples/s, peak memory %.0f MB on %s",

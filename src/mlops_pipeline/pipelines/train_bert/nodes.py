@@ -78,8 +78,14 @@ def train_model(
 def score_validation(
     model: BertTextModel, val_rows: pd.DataFrame
 ) -> tuple[dict[str, BertTextModel], pd.DataFrame]:
-    """Score the ``val`` rows: card ``val_metrics`` (``rows`` = the subset) and predictions."""
-    proba = model.predict_proba_prepared(val_rows)[:, 1]
+    """Score the ``val`` rows: card ``val_metrics`` (``rows`` = the subset) and predictions.
+
+    The kept epoch's val probabilities from training are reused (the same function on the same
+    rows; a test proves they equal a fresh prediction), so val is not scored twice.
+    """
+    proba = model.val_proba
+    if proba is None or len(proba) != len(val_rows):
+        proba = model.predict_proba_prepared(val_rows)[:, 1]
     metrics = model.record_val_metrics(val_rows["label"].to_numpy(), proba)
     logger.info("train_bert: %s val %s", model.model_id, metrics)
     predictions = pd.DataFrame(
