@@ -5,6 +5,7 @@ from .artifact_dir import ArtifactDirDataset
 from .atomic_parquet import AtomicParquetDataset
 from .dense_npy import NpyDataset
 from .gensim_model import GensimModelDataset
+from .reviews_file import ReviewsFileDataset
 from .sparse_npz import SparseNpzDataset
 from .text_models import TextModelsDataset
 from .torch_state_dict import TorchStateDictDataset
@@ -15,6 +16,7 @@ __all__ = [
     "AtomicParquetDataset",
     "GensimModelDataset",
     "NpyDataset",
+    "ReviewsFileDataset",
     "SparseNpzDataset",
     "TextModelsDataset",
     "TorchStateDictDataset",
