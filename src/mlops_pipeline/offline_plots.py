@@ -1,26 +1,26 @@
-"""Build an HTML template for ``dvc plots show`` that works offline.
+"""Build the HTML template that makes ``dvc plots show`` / ``dvc plots diff`` work offline.
 
 DVC's default page loads vega, vega-lite and vega-embed from a CDN, so it renders blank
-without internet. This packs those three libraries from the npm registry (``npm pack``) and
-inlines them into a template with DVC's ``{plot_divs}`` placeholder and no ``{scripts}``
-placeholder (which would add the CDN tags back). Used by ``make plots``.
+without internet. This template inlines one bundle of the three libraries taken from the PyPI
+package ``vl-convert-python`` (``vl_convert.javascript_bundle()``: vega-embed, vega-lite, vega
+and their dependencies, bundled inside the wheel, no network), with DVC's ``{plot_divs}``
+placeholder and no ``{scripts}`` placeholder (which would add the CDN tags back).
+
+``make install`` builds it at ``.dvc/tmp/offline_plots.html`` and ``.dvc/config`` points
+``plots.html_template`` at it, so a plain ``dvc plots show`` renders offline.
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
+import re
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
 
-#: npm package spec -> the minified browser build inside its tarball
-LIBRARIES = {
-    "vega@5": "package/build/vega.min.js",
-    "vega-lite@5": "package/build/vega-lite.min.js",
-    "vega-embed@6": "package/build/vega-embed.min.js",
-}
+from mlops_pipeline.atomic_io import atomic_file
+
+#: where ``.dvc/config``'s ``plots.html_template`` (relative to ``.dvc/``) expects the template
+DEFAULT_TARGET = Path(".dvc/tmp/offline_plots.html")
 
 PAGE = """<!DOCTYPE html>
 <html>
@@ -28,7 +28,7 @@ PAGE = """<!DOCTYPE html>
     {refresh_tag}
     <meta charset="utf-8">
     <title>DVC plots</title>
-{inline_scripts}
+    <script type="text/javascript">{inline_bundle}</script>
     <style>table { border-spacing: 15px; }</style>
 </head>
 <body>
@@ -37,42 +37,43 @@ PAGE = """<!DOCTYPE html>
 </html>
 """
 
-
-def _packed_script(spec: str, member: str, workdir: Path) -> str:
-    result = subprocess.run(
-        ["npm", "pack", spec, "--silent"], cwd=workdir, capture_output=True, text=True, check=True
-    )
-    tarball = workdir / result.stdout.strip().splitlines()[-1]
-    with tarfile.open(tarball) as tar:
-        handle = tar.extractfile(member)
-        if handle is None:
-            raise FileNotFoundError(f"{member} not in {tarball.name}")
-        return handle.read().decode("utf-8")
+_REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", re.IGNORECASE)
 
 
-def build_template(target: Path) -> Path:
+def vega_bundle() -> str:
+    """vega + vega-lite + vega-embed as one script defining ``window.vegaEmbed`` (offline)."""
+    try:
+        import vl_convert
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise RuntimeError("vl-convert-python is missing: run `make install`") from exc
+    return vl_convert.javascript_bundle()
+
+
+def render_template(bundle: str) -> str:
+    """The page with ``bundle`` inlined; refuses a result that would load a remote script."""
+    # `</script` inside the bundle would close the tag early; `<\/` is the same string in JS.
+    page = PAGE.replace("{inline_bundle}", bundle.replace("</script", "<\\/script"))
+    if _REMOTE_SCRIPT.search(page):
+        raise RuntimeError("the offline plots template would load a remote script")
+    return page
+
+
+def build_template(target: Path = DEFAULT_TARGET) -> Path:
     """Write the offline template to ``target`` (atomically) and return it."""
-    with tempfile.TemporaryDirectory() as tmp:
-        scripts = [
-            f'    <script type="text/javascript">{_packed_script(spec, member, Path(tmp))}</script>'
-            for spec, member in LIBRARIES.items()
-        ]
-    page = PAGE.replace("{inline_scripts}", "\n".join(scripts))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
+    page = render_template(vega_bundle())
+    with atomic_file(target) as tmp:
+        Path(tmp).write_text(page, encoding="utf-8")
     return target
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("target", type=Path)
+    parser.add_argument("target", type=Path, nargs="?", default=DEFAULT_TARGET)
     args = parser.parse_args(argv)
     try:
         build_template(args.target)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"Could not build the offline plots template (needs npm): {exc}", file=sys.stderr)
+    except (OSError, RuntimeError) as exc:
+        print(f"Could not build the offline plots template: {exc}", file=sys.stderr)
         return 1
     print(f"offline dvc plots template: {args.target}")
     return 0
