@@ -90,7 +90,7 @@ def test_feature_matrices_have_one_row_per_review_of_their_fold(imdb_run) -> Non
 def test_every_model_has_a_valid_card_and_a_leaderboard_row(imdb_run) -> None:
     project, _, _ = imdb_run
     folders = discover_models(project / SCRATCH / "data/06_models")
-    assert {f.parent.name for f in folders} >= {"train_classical", "train_lstm"}
+    assert {f.parent.name for f in folders} >= {"train_classical", "train_lstm", "train_bert"}
     board = pd.read_csv(project / SCRATCH / "data/08_reporting/evaluate/leaderboard.csv")
     assert sorted(board["model_id"]) == sorted(f.name for f in folders)
     metrics = _json(project, "data/08_reporting/evaluate/metrics.json")
@@ -103,14 +103,19 @@ def test_every_model_has_a_valid_card_and_a_leaderboard_row(imdb_run) -> None:
     predictions = pd.read_parquet(
         project / SCRATCH / "data/07_model_output/evaluate/predictions.parquet"
     )
-    assert len(predictions) == len(folders) * int(board["test_rows"].iloc[0])
+    # every model on all test rows, except subset-scored ones (BERT: evaluate.test_subset rows)
+    assert len(predictions) == int(board["test_rows"].sum())
+    rows = dict(zip(board["model_id"], board["test_rows"], strict=True))
+    subset = _json(project, "data/07_model_output/evaluate/test_subset.json")
+    assert rows["bert__minilm_l6"] == len(subset) < max(rows.values())
+    assert board["subset_accuracy"].notna().all()
 
 
 @pytest.mark.slow
 def test_every_stage_writes_headline_metrics_and_node_timings(imdb_run) -> None:
     project, _, _ = imdb_run
     for stage in ("ingest", "preprocess", "features", "embeddings", "baseline",
-                  "train_classical", "train_lstm", "evaluate"):  # fmt: skip
+                  "train_classical", "train_lstm", "train_bert", "evaluate"):  # fmt: skip
         metrics = _json(project, f"data/08_reporting/{stage}/metrics.json")
         assert metrics, stage
         assert "seconds" not in json.dumps(metrics), f"{stage}: wall times in metrics.json"

@@ -21,6 +21,7 @@ LEADERBOARD_COLUMNS = (
     "f1",
     "roc_auc",
     "test_rows",
+    "subset_accuracy",
     "val_accuracy",
     "train_rows",
     "device",
@@ -49,6 +50,7 @@ def build_leaderboard(
                 "f1": m.get("f1"),
                 "roc_auc": m.get("roc_auc"),
                 "test_rows": m.get("rows"),
+                "subset_accuracy": m.get("subset_accuracy"),
                 "val_accuracy": (card.get("val_metrics") or {}).get("accuracy"),
                 "train_rows": card.get("train_rows"),
                 "device": card.get("device"),
@@ -59,8 +61,13 @@ def build_leaderboard(
             }
         )
     frame = pd.DataFrame(rows, columns=[c for c in LEADERBOARD_COLUMNS if c != "rank"])
+    # Ranked on the fixed test subset every model is scored on (when evaluate has one), so a
+    # subset-scored model (BERT on CPU) is compared on the same reviews; then full accuracy.
     frame = frame.sort_values(
-        ["accuracy", "f1", "model_id"], ascending=[False, False, True], kind="stable"
+        ["subset_accuracy", "accuracy", "f1", "model_id"],
+        ascending=[False, False, False, True],
+        kind="stable",
+        na_position="last",
     ).reset_index(drop=True)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame

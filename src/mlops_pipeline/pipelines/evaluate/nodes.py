@@ -27,11 +27,14 @@ from mlops_pipeline.evaluation import (
     throughput,
 )
 from mlops_pipeline.evaluation.plots import confusion_figure, curve_figure
+from mlops_pipeline.evaluation.subset import stratified_subset
 from mlops_pipeline.models.discovery import ModelHandle
 
 logger = logging.getLogger(__name__)
 
 HEADLINE_KEYS = ("accuracy", "f1", "roc_auc")
+#: Card ``extra.test_scoring`` of a model scored on the fixed test subset only (BERT on CPU).
+SUBSET_SCORING = "subset"
 
 
 def merge_model_sets(*model_sets: Mapping[str, ModelHandle]) -> dict[str, ModelHandle]:
@@ -62,19 +65,45 @@ def prepare_test_rows(reviews: pd.DataFrame, preprocessed: pd.DataFrame) -> pd.D
     return rows.sort_values("review_id", kind="stable").reset_index(drop=True)
 
 
+def select_test_subset(test_rows: pd.DataFrame, params: dict[str, Any], seed: int) -> list[str]:
+    """``review_id`` of the fixed test subset: ``test_subset.size`` rows, label-stratified,
+    drawn with ``common.seed`` from the test rows alone (never from any model or score)."""
+    chosen = stratified_subset(
+        test_rows[["review_id", "label"]], params["test_subset"]["size"], seed
+    )
+    logger.info("evaluate: test subset of %d of %d reviews", len(chosen), len(test_rows))
+    return chosen["review_id"].tolist()
+
+
+def scored_on_subset(card: Any) -> bool:
+    """True for a model whose card asks to be scored on the test subset only (BERT on CPU)."""
+    return (card.extra or {}).get("test_scoring") == SUBSET_SCORING
+
+
 def predict_test(
-    test_rows: pd.DataFrame, models: Mapping[str, ModelHandle]
+    test_rows: pd.DataFrame,
+    models: Mapping[str, ModelHandle],
+    subset_ids: list[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Each model's P(positive) on the test rows (``review_id, model_id, proba``) and cards."""
-    cache: dict[str, Any] = {}  # classical models sharing a representation share its matrix
+    """Each model's P(positive) on the test rows (``review_id, model_id, proba``) and cards.
+
+    A model whose card says ``test_scoring: subset`` is scored on the ``subset_ids`` rows only
+    (full-test transformer inference does not fit the CPU budget); every other model on all.
+    """
+    subset_rows = test_rows
+    if subset_ids is not None:
+        subset_rows = test_rows[test_rows["review_id"].isin(set(subset_ids))]
+    caches: dict[bool, dict[str, Any]] = {}  # models sharing a representation share its matrix
     frames, cards = [], {}
     for model_id, handle in tqdm(models.items(), desc="evaluate: predict", unit="model"):
+        rows = subset_rows if scored_on_subset(handle.card()) else test_rows
         model = handle.load()
-        proba = model.predict_proba_prepared(test_rows, cache=cache)[:, 1]
+        cache = caches.setdefault(rows is test_rows, {})
+        proba = model.predict_proba_prepared(rows, cache=cache)[:, 1]
+        if len(rows) < len(test_rows):
+            logger.info("evaluate %s: scored on the %d-review test subset", model_id, len(rows))
         frames.append(
-            pd.DataFrame(
-                {"review_id": test_rows["review_id"], "model_id": model_id, "proba": proba}
-            )
+            pd.DataFrame({"review_id": rows["review_id"], "model_id": model_id, "proba": proba})
         )
         cards[model_id] = model.card.to_dict()
     return pd.concat(frames, ignore_index=True), cards
@@ -86,18 +115,39 @@ def _by_model(predictions: pd.DataFrame, test_rows: pd.DataFrame):
         yield model_id, labels.loc[part["review_id"]].to_numpy(), part["proba"].to_numpy()
 
 
-def score_predictions(predictions: pd.DataFrame, test_rows: pd.DataFrame) -> dict[str, Any]:
-    """Every classification metric and the confusion counts per model (``scores.json``)."""
+def score_predictions(
+    predictions: pd.DataFrame, test_rows: pd.DataFrame, subset_ids: list[str] | None = None
+) -> dict[str, Any]:
+    """Every classification metric and the confusion counts per model (``scores.json``).
+
+    ``rows`` is how many test reviews the model was scored on. With ``subset_ids``, every model
+    also gets ``subset_accuracy`` / ``subset_rows`` on the same fixed subset, so subset-scored
+    models compare with the others on the same reviews.
+    """
+    subset = set(subset_ids) if subset_ids is not None else None
     scores = {}
     for model_id, y, proba in _by_model(predictions, test_rows):
         scores[model_id] = classification_metrics(y, proba)
-        logger.info("evaluate %s: test accuracy %.4f", model_id, scores[model_id]["accuracy"])
+        if subset is not None:
+            ids = predictions.loc[predictions["model_id"] == model_id, "review_id"]
+            inside = ids.isin(subset).to_numpy()
+            hits = (proba[inside] >= 0.5) == (y[inside] == 1)
+            scores[model_id]["subset_accuracy"] = (
+                round(float(hits.mean()), 5) if inside.any() else None
+            )
+            scores[model_id]["subset_rows"] = int(inside.sum())
+        logger.info(
+            "evaluate %s: test accuracy %.4f on %d reviews (subset: %s)",
+            model_id, scores[model_id]["accuracy"], scores[model_id]["rows"],
+            scores[model_id].get("subset_accuracy"),
+        )  # fmt: skip
     return scores
 
 
 def headline_metrics(scores: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """``metrics.json``: accuracy, F1 and ROC-AUC per model (stable keys for ``dvc exp show``)."""
-    return {mid: {k: s[k] for k in HEADLINE_KEYS} for mid, s in sorted(scores.items())}
+    keys = (*HEADLINE_KEYS, "subset_accuracy")
+    return {mid: {k: s[k] for k in keys if k in s} for mid, s in sorted(scores.items())}
 
 
 def speed_sample(texts: pd.Series, n: int, seed: int) -> list[str]:
@@ -152,7 +202,16 @@ def leaderboard(
 ) -> tuple[pd.DataFrame, str]:
     """The leaderboard as CSV rows and Markdown (``DataFrame.to_markdown``)."""
     board = build_leaderboard(scores, timings, cards)
-    markdown = "# Leaderboard (test fold)\n\n" + board.to_markdown(index=False, floatfmt=".4f")
+    note = ""
+    if board["subset_accuracy"].notna().any():
+        rows = int(max(s.get("subset_rows", 0) for s in scores.values()))
+        note = (
+            f"Ranked by `subset_accuracy`: every model on the same fixed {rows:,}-review test "
+            "subset (evaluate.test_subset). `accuracy`, `f1` and `roc_auc` are on `test_rows` "
+            "reviews: all of test, or the subset for models scored on it only (BERT on CPU).\n\n"
+        )
+    markdown = "# Leaderboard (test fold)\n\n" + note
+    markdown += board.to_markdown(index=False, floatfmt=".4f")
     return board, markdown + "\n"
 
 

@@ -20,11 +20,12 @@ from .nodes import (
     predict_test,
     prepare_test_rows,
     score_predictions,
+    select_test_subset,
     top_features,
 )
 
 #: The models dataset of every training pipeline that evaluate scores.
-MODEL_INPUTS = ["train_classical_models", "train_lstm_models"]
+MODEL_INPUTS = ["train_classical_models", "train_lstm_models", "train_bert_models"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -38,14 +39,20 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="evaluate_prepare_test_rows",
             ),
             node(
+                select_test_subset,
+                ["evaluate_test_rows", "params:evaluate", "params:common.seed"],
+                "evaluate_test_subset",
+                name="evaluate_select_test_subset",
+            ),
+            node(
                 predict_test,
-                ["evaluate_test_rows", "evaluate_models"],
+                ["evaluate_test_rows", "evaluate_models", "evaluate_test_subset"],
                 ["evaluate_predictions", "evaluate_cards"],
                 name="evaluate_predict_test",
             ),
             node(
                 score_predictions,
-                ["evaluate_predictions", "evaluate_test_rows"],
+                ["evaluate_predictions", "evaluate_test_rows", "evaluate_test_subset"],
                 "evaluate_scores",
                 name="evaluate_score_predictions",
             ),

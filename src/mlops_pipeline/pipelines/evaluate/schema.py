@@ -7,6 +7,14 @@ from pydantic import Field
 from mlops_pipeline.params import StrictModel
 
 
+class TestSubset(StrictModel):
+    """The fixed test subset shared by subset-scored models and every model's `subset_accuracy`."""
+
+    size: int | None = Field(
+        ge=1, description="Test reviews (label-stratified, `common.seed`); null = all of test."
+    )
+
+
 class Parameters(StrictModel):
     """Pipeline `evaluate`: every model of the training pipelines scored once on `test`."""
 
@@ -21,4 +29,8 @@ class Parameters(StrictModel):
     )
     top_features: int = Field(
         ge=1, description="Most positive / negative features listed per linear n-gram model."
+    )
+    test_subset: TestSubset = Field(
+        description="Subset-scored models (card `test_scoring: subset`, BERT on CPU) are scored "
+        "on it; every model also reports `subset_accuracy` on the same reviews."
     )

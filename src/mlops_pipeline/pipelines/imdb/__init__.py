@@ -21,6 +21,7 @@ IMDB_PIPELINES = (
     "baseline",
     "train_classical",
     "train_lstm",
+    "train_bert",
     "evaluate",
 )
 
