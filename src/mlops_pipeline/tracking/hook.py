@@ -36,6 +36,13 @@ from .config import TrackingConfig, ensure_store, load_tracking_config
 logger = logging.getLogger(__name__)
 
 MODELS_DATASET = "mlops_pipeline.datasets.text_models.TextModelsDataset"
+_CURRENT: dict[str, Any] = {"project": ".", "env": None}
+
+
+def current_run() -> tuple[str, str | None]:
+    """``(project_path, env)`` of the Kedro run in progress (nodes that use the registry pick
+    the store of the run's environment: ``--env test`` never touches the project's store)."""
+    return str(_CURRENT["project"]), _CURRENT["env"]
 
 
 def flatten(prefix: str, value: Any, out: dict[str, Any]) -> dict[str, Any]:
@@ -93,8 +100,10 @@ class MlflowTrackingHook:
         self._started = 0.0
 
     @hook_impl
-    def before_pipeline_run(self) -> None:
+    def before_pipeline_run(self, run_params: dict[str, Any] | None = None) -> None:
         self._started = time.perf_counter()
+        run_params = run_params or {}
+        _CURRENT.update(project=run_params.get("project_path") or ".", env=run_params.get("env"))
 
     @hook_impl
     def after_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:

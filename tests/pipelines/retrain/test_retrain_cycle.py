@@ -1,0 +1,188 @@
+"""retrain: drift gate, quarantine, promotion rule, crash safety, the run lock."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "registry"))
+
+from registry_fixtures import fresh_registry  # noqa: E402
+from synthetic_text_models import PREPROCESS, fitted_vectorizer, raw_reviews, tokens_of  # noqa: E402
+
+from mlops_pipeline.hooks import RunLockHook  # noqa: E402
+from mlops_pipeline.models.classical import ClassicalTextModel  # noqa: E402
+from mlops_pipeline.pipelines.retrain import create_pipeline  # noqa: E402
+from mlops_pipeline.pipelines.retrain.nodes import frozen_holdout  # noqa: E402
+from mlops_pipeline.registry import CHALLENGER, CHAMPION  # noqa: E402
+from mlops_pipeline.registry.retraining import (  # noqa: E402
+    CycleInputs,
+    decide,
+    read_decisions,
+    run_cycle,
+)
+from mlops_pipeline.run_lock import RunLockedError, pipeline_lock  # noqa: E402
+
+RULE = {"metric": "accuracy", "min_delta": 0.0, "other_metrics": ["roc_auc"], "tolerance": 1.0}
+
+
+def _params(root: Path, **changes) -> dict:
+    params = {
+        "batches": {k: str(root / k) for k in ("incoming", "accepted", "quarantine")},
+        "decision_log": str(root / "reporting" / "decisions.jsonl"),
+        "max_chars": 10000,
+        "trigger": {"on_drift": True, "scheduled": False, "force": False},
+        "drift": {"reference_rows": 60, "alpha": 0.01, "min_statistic": 0.1,
+                  "min_drifted_share": 0.3},
+        "challenger": {"family": "logreg", "features": "tfidf",
+                       "vectorizer": {"ngram_range": [1, 2], "min_df": 1}, "params": {"C": 1.0}},
+        "promotion": dict(RULE),
+        "holdout": {"rows": 20},
+    }  # fmt: skip
+    for key, value in changes.items():
+        params[key] = value
+    return params
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    frame = raw_reviews(240, seed=0)
+    frame["tokens"] = tokens_of(frame["text"].tolist())
+    reference = frame[frame["fold"] != "test"].reset_index(drop=True)
+    holdout = frozen_holdout(frame[frame["fold"] == "test"], 40).reset_index(drop=True)
+    # a weak first champion (noisy labels), so a challenger can beat it
+    noisy = raw_reviews(40, seed=5, noise=0.5)
+    tokens = tokens_of(noisy["text"].tolist())
+    champion_model = ClassicalTextModel(
+        PREPROCESS, fitted_vectorizer("bow", tokens), "mnb", {}, model_id="mnb__bow", features="bow"
+    ).fit(noisy["text"].tolist(), noisy["label"].to_numpy())
+    folder = champion_model.save(tmp_path / "models" / champion_model.model_id)
+    inputs = CycleInputs(reference=reference, holdout=holdout, first_champion=lambda: folder)
+    registry = fresh_registry()
+    (tmp_path / "incoming").mkdir()
+    return registry, inputs, tmp_path
+
+
+def _batch(root: Path, name: str, seed: int, drift: bool = False, n: int = 80) -> Path:
+    frame = raw_reviews(n, seed=seed).rename(columns={"review_id": "id"})
+    frame["id"] = [f"{name}-{i}" for i in range(len(frame))]
+    if drift:  # stripped of case and punctuation, as a broken upstream export would
+        frame["text"] = [re.sub(r"[^\w\s]", "", t).lower() for t in frame["text"]]
+    path = root / "incoming" / f"{name}.csv"
+    frame[["id", "text", "label"]].to_csv(path, index=False)
+    return path
+
+
+def _cycle(registry, inputs, root, fail_at=None, **changes):
+    return run_cycle(registry, inputs, _params(root, **changes), PREPROCESS, 0, fail_at=fail_at)
+
+
+def test_decide_needs_min_delta_and_tolerance() -> None:
+    champ = {"accuracy": 0.80, "roc_auc": 0.90}
+    rule = {"metric": "accuracy", "min_delta": 0.01, "other_metrics": ["roc_auc"],
+            "tolerance": 0.005}  # fmt: skip
+    assert decide(champ, {"accuracy": 0.81, "roc_auc": 0.90}, rule)[0] == "promoted"
+    assert decide(champ, {"accuracy": 0.805, "roc_auc": 0.95}, rule)[0] == "kept"
+    assert decide(champ, {"accuracy": 0.85, "roc_auc": 0.89}, rule)[0] == "kept"
+    assert decide(champ, {"accuracy": 0.85, "roc_auc": 0.896}, rule)[0] == "promoted"
+
+
+def test_no_drift_skips_and_drift_retrains_and_promotes(workspace) -> None:
+    registry, inputs, root = workspace
+    _batch(root, "b1", seed=1)
+    first = _cycle(registry, inputs, root)
+    assert first["outcome"] == "skipped" and first["reason"] == "no drift"
+    assert first["batches"] == ["b1.csv"] and not first["drift"]["drift_detected"]
+    champion = registry.alias(CHAMPION).version
+    assert len(registry.versions()) == 1  # only the first champion
+
+    _batch(root, "b2", seed=2, drift=True)
+    second = _cycle(registry, inputs, root)
+    assert second["drift"]["drift_detected"] and second["trigger"] == "drift"
+    assert second["batches"] == ["b2.csv"]
+    assert second["train_rows"] == len(inputs.reference) + 160  # every accepted batch
+    assert second["outcome"] == "promoted", second["reason"]
+    assert registry.alias(CHAMPION).version == second["challenger_version"] != champion
+    assert registry.alias(CHALLENGER).version == second["challenger_version"]
+    assert [d["outcome"] for d in read_decisions(root / "reporting" / "decisions.jsonl")] == [
+        "skipped",
+        "promoted",
+    ]
+    assert sorted(p.name for p in (root / "accepted").iterdir()) == ["b1.csv", "b2.csv"]
+    # a worse-than-min_delta challenger leaves the champion where it is
+    third = _cycle(
+        registry,
+        inputs,
+        root,
+        trigger={"on_drift": True, "scheduled": True, "force": False},
+        promotion={**RULE, "min_delta": 1.0},
+    )
+    assert third["outcome"] == "kept" and third["trigger"] == "schedule"
+    assert registry.alias(CHAMPION).version == second["challenger_version"]
+    assert registry.alias(CHALLENGER).version == third["challenger_version"]
+    registry.rollback()
+    assert registry.alias(CHAMPION).version == champion
+
+
+def test_a_malformed_batch_is_quarantined_whole_with_its_reason(workspace) -> None:
+    registry, inputs, root = workspace
+    path = _batch(root, "bad", seed=3)
+    frame = pd.read_csv(path)
+    frame.loc[3, "text"] = "   "
+    frame.loc[5, "label"] = 7
+    frame.to_csv(path, index=False)
+    (root / "incoming" / "notes.txt").write_text("hello")
+    decision = _cycle(registry, inputs, root)
+    assert decision["outcome"] == "quarantined"
+    assert {q["batch"] for q in decision["quarantined"]} == {"bad.csv", "notes.txt"}
+    reason = json.loads((root / "quarantine" / "bad.csv.reason.json").read_text())
+    assert reason["rejected_rows"] == 2 and "empty_text" in reason["reason"]
+    assert "invalid_label" in reason["reason"]
+    assert (root / "quarantine" / "bad.csv").exists() and not path.exists()
+    assert not (root / "accepted").exists() or not list((root / "accepted").iterdir())
+
+
+@pytest.mark.parametrize(
+    "step", ["intake", "trained", "decided", "registered", "challenger", "promoted", "logged"]
+)
+def test_a_crash_at_any_step_leaves_aliases_versions_and_log(workspace, step) -> None:
+    registry, inputs, root = workspace
+    _batch(root, "b1", seed=1)
+    _cycle(registry, inputs, root)  # first champion + a logged "no drift" decision
+    log = root / "reporting" / "decisions.jsonl"
+    before = (registry.aliases(), [v.version for v in registry.versions()], log.read_bytes())
+    _batch(root, "b2", seed=2, drift=True)
+
+    def crash(at: str) -> None:
+        if at == step:
+            raise RuntimeError(f"injected crash at {at}")
+
+    with pytest.raises(RuntimeError, match="injected"):
+        _cycle(registry, inputs, root, fail_at=crash)
+    after = (registry.aliases(), [v.version for v in registry.versions()], log.read_bytes())
+    assert after == before
+    # the next run picks the batch up again and completes
+    assert _cycle(registry, inputs, root)["batches"] == ["b2.csv"]
+
+
+def test_the_lock_refuses_a_concurrent_retrain(tmp_path) -> None:
+    hook = RunLockHook()
+    with pipeline_lock("retrain", tmp_path), pytest.raises(RunLockedError, match="retrain"):
+        hook.before_pipeline_run({"project_path": str(tmp_path)}, create_pipeline())
+
+
+def test_the_holdout_is_frozen() -> None:
+    rows = pd.DataFrame({"review_id": [f"test_{i}" for i in range(100)]})
+    first = frozen_holdout(rows, 10)["review_id"].tolist()
+    assert (
+        frozen_holdout(rows.sample(frac=1, random_state=uuid.uuid4().int % 1000), 10)[
+            "review_id"
+        ].tolist()
+        == first
+    )
