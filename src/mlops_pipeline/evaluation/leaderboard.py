@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from .references import compare
+
 #: Documented columns, in order (docs/models.md "Leaderboard").
 LEADERBOARD_COLUMNS = (
     "rank",
@@ -29,6 +31,8 @@ LEADERBOARD_COLUMNS = (
     "latency_ms_median",
     "throughput_reviews_per_s",
     "size_mb",
+    "published_reference",
+    "vs_published",
 )
 
 
@@ -58,6 +62,13 @@ def build_leaderboard(
                 "latency_ms_median": t.get("latency_ms_median"),
                 "throughput_reviews_per_s": t.get("throughput_reviews_per_s"),
                 "size_mb": round(card.get("size_bytes", 0) / 1e6, 2),
+                **dict(
+                    zip(
+                        ("published_reference", "vs_published"),
+                        compare(m.get("accuracy"), card),
+                        strict=True,
+                    )
+                ),
             }
         )
     frame = pd.DataFrame(rows, columns=[c for c in LEADERBOARD_COLUMNS if c != "rank"])

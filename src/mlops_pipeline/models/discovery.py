@@ -36,7 +36,8 @@ def discover_models(root: str | Path) -> list[Path]:
 
     A text-model folder holds a ``model_card.json`` that names its ``interface``; other cards
     (e.g. the time-series models under ``data/06_models/timeseries``) and temporary folders of
-    an interrupted save (names starting with ``.``) are skipped.
+    an interrupted save (names starting with ``.``) are skipped, and so are model folders
+    inside another model's folder (an ensemble's copies of its members belong to it).
     """
     root = Path(root)
     if not root.exists():
@@ -49,7 +50,8 @@ def discover_models(root: str | Path) -> list[Path]:
             found.append(card.parent)
         else:
             logger.debug("skipping %s: not a text model (no interface in its card)", card.parent)
-    return found
+    outer = set(found)
+    return [f for f in found if not any(parent in outer for parent in f.parents)]
 
 
 def interface_class(interface: str) -> type[TextModel]:

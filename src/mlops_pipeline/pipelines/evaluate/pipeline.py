@@ -25,7 +25,12 @@ from .nodes import (
 )
 
 #: The models dataset of every training pipeline that evaluate scores.
-MODEL_INPUTS = ["train_classical_models", "train_lstm_models", "train_bert_models"]
+MODEL_INPUTS = [
+    "train_classical_models",
+    "train_lstm_models",
+    "train_bert_models",
+    "train_ensemble_models",
+]
 
 
 def create_pipeline(**kwargs) -> Pipeline:

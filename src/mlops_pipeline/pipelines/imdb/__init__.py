@@ -22,6 +22,7 @@ IMDB_PIPELINES = (
     "train_classical",
     "train_lstm",
     "train_bert",
+    "train_ensemble",
     "evaluate",
 )
 
