@@ -30,4 +30,5 @@ def test_hook_saves_each_tagged_pipelines_node_times_only_where_the_catalog_has_
     saved = catalog.load("demo_node_timings")
     assert set(saved["nodes"]) == {"first", "second"}
     assert saved["total_seconds"] == round(sum(saved["nodes"].values()), 3)
+    assert saved["peak_rss_mb"] > 0  # the run's peak memory (benchmarks/run.py reports it)
     assert "other_node_timings" not in catalog  # no entry: nothing written, no error

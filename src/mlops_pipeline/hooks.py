@@ -29,8 +29,21 @@ def pipeline_names_of(pipeline: Any) -> set[str]:
     return {tag for node in pipeline.nodes for tag in node.tags}
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this run so far (MiB): the process or its largest child (spaCy
+    workers). One DVC stage is one run, so in a stage's node_timings.json it is the stage's."""
+    import resource
+
+    kib = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    return round(kib / 1024, 1)
+
+
 class NodeTimingHook:
-    """Collects ``{pipeline: {node: seconds}}`` and saves it through ``<pipeline>_node_timings``."""
+    """Collects ``{pipeline: {node: seconds}}`` and saves it through ``<pipeline>_node_timings``
+    (with the run's peak memory, ``peak_rss_mb``)."""
 
     def __init__(self) -> None:
         self._started: dict[str, float] = {}
@@ -58,7 +71,8 @@ class NodeTimingHook:
             if name not in catalog:
                 continue
             total = round(sum(nodes.values()), 3)
-            catalog.save(name, {"nodes": dict(sorted(nodes.items())), "total_seconds": total})
+            timings = {"nodes": dict(sorted(nodes.items())), "total_seconds": total}
+            catalog.save(name, {**timings, "peak_rss_mb": peak_rss_mb()})
             logger.info("%s: %d nodes in %.1f s (timings in %s)", tag, len(nodes), total, name)
 
 
