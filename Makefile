@@ -68,8 +68,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Airflow 3 DAGs (pipelines/airflow/): Airflow in its own venv (.venv-airflow, built once),
+# every DAG imported, task graphs checked, `airflow dags test` of the drift DAG (about a minute).
+airflow-check: $(STAMP)
+	pipelines/airflow/check_dags.sh
+
 # pytest exits 5 when it collects nothing: that is a failure here, as every other non-zero code.
-test: lint
+test: lint airflow-check
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,4 +1,4 @@
-"""``python -m mlops_pipeline.registry list|champion|promote VERSION|rollback|register|init``.
+"""``python -m mlops_pipeline.registry list|champion|promote VERSION|rollback|register|init|gate``.
 
 Every command reads the store of ``conf/base/mlflow.yml`` (+ ``conf/<env>/``; ``--env``), or
 ``MLFLOW_TRACKING_URI`` when set. ``promote``, ``rollback``, ``register`` and ``init`` hold the
@@ -39,12 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     register.add_argument("--promote", action="store_true", help="make it the champion too")
     init = sub.add_parser("init", help="register the best-val model as the first champion")
     init.add_argument("--models-root", type=Path, default=Path("data/06_models"))
+    gate = sub.add_parser("gate", help="drift gate over incoming batches (exit 0 work, 99 none)")
+    gate.add_argument("--reference", type=Path, default=None, help="reviews file (text column)")
+    gate.add_argument("--incoming", type=Path, default=None, help="batch folder (default: params)")
     return parser
 
 
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = Path(args.project_path)
+    if args.command == "gate":
+        from .gate import run_gate
+
+        return run_gate(root.resolve(), args.env, args.reference, args.incoming)
     registry = Registry(load_tracking_config(root, args.env))
     if args.command == "list":
         for info in registry.versions():
