@@ -97,6 +97,7 @@ def main() -> int:
     ws.mkdir(parents=True)
     params["batches"] = {k: str(ws / "batches" / k) for k in ("incoming", "accepted", "quarantine")}
     params["decision_log"] = str(ws / "decisions.jsonl")
+    params["dvc_add_accepted"] = False  # the scratch workspace is no DVC repository
     incoming = Path(params["batches"]["incoming"])
     incoming.mkdir(parents=True)
 

@@ -320,15 +320,15 @@ def register_folder(
 
 
 def best_val_folder(models_root: str | Path) -> Path:
-    """The first champion: the model folder with the best ``val_metrics.accuracy``."""
+    """The first champion: the model folder with the best ``val_metrics.accuracy``
+    (:func:`mlops_pipeline.models.champion.select_champion`, the project's one rule)."""
+    from mlops_pipeline.models.champion import select_champion
+    from mlops_pipeline.models.discovery import ModelHandle
+
     folders = discover_models(models_root)
-    scored = [
-        (float(read_card(f).val_metrics.get("accuracy", float("-inf"))), f.name, f) for f in folders
-    ]
-    if not scored:
+    if not folders:
         raise RegistryError(
             f"no model folder under {models_root}: run a training pipeline first "
             "(kedro run --pipelines train_classical)"
         )
-    # best accuracy; ties broken by model_id for a deterministic choice
-    return sorted(scored, key=lambda item: (-item[0], item[1]))[0][2]
+    return select_champion({f.name: ModelHandle(f.name, f) for f in folders}).folder

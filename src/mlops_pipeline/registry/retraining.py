@@ -29,6 +29,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -145,6 +148,19 @@ def intake(incoming: Path, accepted: Path, quarantine: Path, *, max_chars: int) 
             result.quarantined.append({"batch": path.name, "reason": reason["reason"]})
             logger.warning("batch %s quarantined: %s", path.name, reason["reason"])
     return result
+
+
+def dvc_add(folder: Path) -> str:
+    """``dvc add`` the accepted-batches folder; its DVC md5 (the data behind the challenger)."""
+    dvc = shutil.which("dvc")
+    command = [dvc] if dvc else [sys.executable, "-m", "dvc"]
+    result = subprocess.run([*command, "add", "-q", str(folder)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"dvc add {folder} failed: {result.stderr.strip() or result.stdout}")
+    import yaml
+
+    meta = yaml.safe_load(folder.with_name(folder.name + ".dvc").read_text())
+    return str(meta["outs"][0]["md5"])
 
 
 def load_batches(accepted: Path, names: Sequence[str], max_chars: int) -> list[Batch]:
@@ -366,6 +382,9 @@ def run_cycle(
 
     done = intake(paths["incoming"], paths["accepted"], paths["quarantine"], max_chars=max_chars)
     step("intake")
+    accepted_md5 = None
+    if params.get("dvc_add_accepted") and accepted_names(paths["accepted"]):
+        accepted_md5 = dvc_add(paths["accepted"])
     pending = [
         n
         for n in accepted_names(paths["accepted"])
@@ -391,6 +410,7 @@ def run_cycle(
         "drift": drift,
         "trigger": "+".join(reasons) or "none",
         "champion_before": champion_version,
+        "accepted_dvc_md5": accepted_md5,
     }
     if not reasons:
         if not pending and done.quarantined:

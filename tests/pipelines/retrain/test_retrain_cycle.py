@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -186,3 +187,15 @@ def test_the_holdout_is_frozen() -> None:
         ].tolist()
         == first
     )
+
+
+def test_accepted_batches_are_versioned_with_dvc(tmp_path, monkeypatch) -> None:
+    from mlops_pipeline.registry.retraining import dvc_add
+
+    monkeypatch.chdir(tmp_path)
+    subprocess.run([sys.executable, "-m", "dvc", "init", "--no-scm", "-q"], check=True)
+    accepted = tmp_path / "batches" / "accepted"
+    accepted.mkdir(parents=True)
+    (accepted / "b1.csv").write_text("id,text,label\n1,Fine,1\n")
+    md5 = dvc_add(accepted)
+    assert md5.endswith(".dir") and (tmp_path / "batches" / "accepted.dvc").exists()

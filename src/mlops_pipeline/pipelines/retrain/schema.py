@@ -71,6 +71,9 @@ class Parameters(StrictModel):
 
     batches: Batches = Field(description="Batch folders.")
     decision_log: str = Field(description="JSON Lines decision log.")
+    dvc_add_accepted: bool = Field(
+        default=True, description="`dvc add` the accepted folder each run (versions the data)."
+    )
     max_chars: int = Field(default=100000, ge=1, description="Longest accepted review.")
     trigger: Trigger = Field(default_factory=Trigger, description="When to retrain.")
     drift: Drift = Field(default_factory=Drift, description="Drift gate.")
