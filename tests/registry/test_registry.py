@@ -129,3 +129,22 @@ def test_cli_runs_as_a_module(tmp_path) -> None:
         check=False,
     )
     assert result.returncode == 0 and "rollback" in result.stdout
+
+
+def test_cli_init_registers_the_best_val_model_as_first_champion(tmp_path, capsys) -> None:
+    registry = fresh_registry()
+    for c, accuracy in ((1.0, 0.7), (2.0, 0.8)):
+        folder, model, _ = model_folder(tmp_path / "models", c=c)
+        card = json.loads((folder / "model_card.json").read_text())
+        card["val_metrics"] = {"accuracy": accuracy, "roc_auc": 0.9, "rows": 10}
+        (folder / "model_card.json").write_text(json.dumps(card))
+    (tmp_path / "conf" / "base").mkdir(parents=True)
+    (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
+        f"mlflow:\n  registered_model: {registry.name}\n"
+    )
+    args = ["--project-path", str(tmp_path), "--env", "base"]
+    assert cli_main([*args, "init", "--models-root", "models"]) == 0
+    assert registry.folder(registry.alias(CHAMPION).version).name == "logreg__tfidf_2.0"
+    assert cli_main([*args, "init", "--models-root", "models"]) == 0  # idempotent
+    assert "already set" in capsys.readouterr().out
+    assert len(registry.versions()) == 1
