@@ -1,0 +1,321 @@
+"""The drift check of a current batch against a reference, as one Evidently 0.7 report.
+
+Usable outside Kedro: :func:`run_drift` takes two frames (``text`` and optionally the
+project's ``tokens``), the drift parameters (the ``drift:`` section of
+``conf/base/parameters_drift.yml``), and optional pieces — the training vocabulary, the
+document embedder, the champion's probabilities on both sides, the current labels. It
+returns a :class:`DriftResult`: ``summary`` (what ``drift_summary.json`` holds and what
+retraining reads) and ``snapshot`` (Evidently's result: ``save_html``/``json``).
+
+Signals (each a score, a threshold and ``drifted = score > threshold``):
+
+* ``text``: Evidently's text drift (a TF-IDF + SGD domain classifier's ROC AUC), raw text;
+* ``descriptor:<name>``: normed Wasserstein distance of each project descriptor
+  (:mod:`mlops_pipeline.drift.descriptors`);
+* ``embeddings``: Evidently's model-based embedding drift (ROC AUC of a classifier telling
+  the sides apart) on the project's document vectors;
+* ``prediction``: normed Wasserstein distance of the champion's positive-class probability,
+  reference = its predictions on held-out ``val`` reviews.
+
+``drift_detected`` is true when the share of drifted signals reaches ``drift_share``.
+Thresholds come from parameters and are calibrated on fit-vs-val (docs/drift.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .descriptors import DESCRIPTORS, compute_descriptors
+
+logger = logging.getLogger(__name__)
+
+SUMMARY_KEYS = (
+    "drift_detected",
+    "drifted_share",
+    "drift_share_threshold",
+    "n_signals",
+    "n_drifted",
+    "signals",
+    "rows",
+    "quality",
+)
+TEXT_METHOD = "abs_text_content_drift"
+NUMERIC_METHOD = "wasserstein"
+#: Evidently stamps each snapshot with a time; a fixed one keeps the JSON output reproducible.
+SNAPSHOT_TIME = datetime(2000, 1, 1)
+
+
+@dataclass
+class DriftResult:
+    """``summary``: the ``drift_summary.json`` dict; ``snapshot``: Evidently's result."""
+
+    summary: dict[str, Any]
+    snapshot: Any
+    descriptors: dict[str, pd.DataFrame] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _sample_positions(n: int, size: int, seed: int) -> np.ndarray:
+    """Sorted positions of a seeded sample of ``min(n, size)`` rows (all rows when smaller)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+
+
+def _tokens(frame: pd.DataFrame, preprocessor: Any, n_process: int) -> list[list[str]]:
+    if "tokens" in frame.columns:
+        return [list(t) for t in frame["tokens"]]
+    if preprocessor is None:
+        raise ValueError("frames without a 'tokens' column need a preprocessor")
+    return preprocessor.tokens(list(frame["text"]), n_process=n_process)
+
+
+def _side(
+    frame: pd.DataFrame,
+    positions: np.ndarray,
+    *,
+    vocabulary: pd.Index | None,
+    embedder: Any,
+    preprocessor: Any,
+    n_process: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The Evidently frame of one side: text, descriptors, embedding columns."""
+    rows = frame.iloc[positions].reset_index(drop=True)
+    texts = rows["text"].astype(str).tolist()
+    tokens = _tokens(rows, preprocessor, n_process)
+    desc = compute_descriptors(texts, tokens, vocabulary)
+    out = pd.concat([pd.DataFrame({"text": texts}), desc], axis=1)
+    emb_cols: list[str] = []
+    if embedder is not None:
+        vectors = embedder.transform(tokens)
+        emb_cols = [f"emb_{i:03d}" for i in range(vectors.shape[1])]
+        out = pd.concat([out, pd.DataFrame(vectors.astype(np.float64), columns=emb_cols)], axis=1)
+    return out, desc, emb_cols
+
+
+def _proba_block(
+    proba: np.ndarray | None, labels: np.ndarray | None, size: int, seed: int
+) -> pd.DataFrame | None:
+    """A seeded sample of ``size`` probabilities (with their labels, when known)."""
+    if proba is None:
+        return None
+    proba = np.asarray(proba, dtype=np.float64)
+    pos = _sample_positions(len(proba), size, seed)
+    block = pd.DataFrame({"proba": proba[pos]})
+    if labels is not None:
+        block["label"] = np.asarray(labels)[pos].astype(np.int64)
+    return block
+
+
+def _signal(score: float, threshold: float) -> dict[str, Any]:
+    score = float(score)
+    return {"score": round(score, 6), "threshold": float(threshold), "drifted": score > threshold}
+
+
+def _metric_value(snapshot: Any, metric: Any) -> float:
+    result = snapshot.metric_results[metric.to_calculation().id]
+    return float(result.value)
+
+
+def _quality(proba: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
+    from sklearn.metrics import roc_auc_score
+
+    labels = np.asarray(labels, dtype=np.int64)
+    accuracy = float(np.mean((proba >= 0.5).astype(np.int64) == labels))
+    roc = float(roc_auc_score(labels, proba)) if len(np.unique(labels)) == 2 else None
+    return {
+        "accuracy": round(accuracy, 5),
+        "roc_auc": None if roc is None else round(roc, 5),
+        "rows": int(len(labels)),
+    }
+
+
+def run_drift(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    *,
+    params: Mapping[str, Any],
+    seed: int = 0,
+    vocabulary: Sequence[str] | pd.Index | None = None,
+    embedder: Any = None,
+    preprocessor: Any = None,
+    reference_proba: np.ndarray | None = None,
+    reference_labels: np.ndarray | None = None,
+    current_proba: np.ndarray | None = None,
+    current_labels: np.ndarray | None = None,
+    n_process: int = 1,
+    explain_text: bool | None = None,
+) -> DriftResult:
+    """Compare ``current`` with ``reference`` (``run(current, reference)`` in Evidently's order).
+
+    Frames need ``text``; ``tokens`` (the project's preprocessed tokens) are used when present,
+    else ``preprocessor.tokens`` runs on the sampled rows only. At most
+    ``params["sample_size"]`` rows per side are compared (seeded). ``reference_proba`` is
+    the champion's probability on held-out reviews (``val``), ``current_proba`` on the
+    current rows (same order as ``current``); ``current_labels`` (same order) add the
+    champion's classification quality on the batch. ``explain_text`` (default
+    ``params["explain_text"]``) adds a second text metric with threshold 0 so Evidently always
+    renders the characteristic words and examples (it only does for a drifted column); the
+    gate reads the first one.
+    """
+    from evidently import DataDefinition, Dataset, Report
+    from evidently.metrics import EmbeddingsDrift, ValueDrift
+    from evidently.metrics.embeddings import ModelDriftMethod
+
+    started = time.perf_counter()
+    for name, frame in (("reference", reference), ("current", current)):
+        if "text" not in frame.columns or frame.empty:
+            raise ValueError(f"{name} needs a non-empty 'text' column")
+    size = int(params["sample_size"])
+    thresholds = params["thresholds"]
+    vocab = None if vocabulary is None else pd.Index(vocabulary)
+    ref_pos = _sample_positions(len(reference), size, seed)
+    cur_pos = _sample_positions(len(current), size, seed + 1)
+    n_ref = len(ref_pos)
+    if reference_proba is not None and current_proba is not None:
+        n_ref = min(n_ref, len(reference_proba))
+        ref_pos = ref_pos[:n_ref]
+    kw = {"vocabulary": vocab, "embedder": embedder, "preprocessor": preprocessor}
+    ref_df, ref_desc, emb_cols = _side(reference, ref_pos, n_process=n_process, **kw)
+    cur_df, cur_desc, _ = _side(current, cur_pos, n_process=n_process, **kw)
+
+    with_proba = reference_proba is not None and current_proba is not None
+    with_quality = False
+    if with_proba:
+        ref_block = _proba_block(reference_proba, reference_labels, n_ref, seed + 2)
+        cur_proba = np.asarray(current_proba, dtype=np.float64)[cur_pos]
+        cur_block = pd.DataFrame({"proba": cur_proba})
+        if current_labels is not None and reference_labels is not None:
+            labels = pd.Series(np.asarray(current_labels, dtype=object)[cur_pos])
+            if labels.notna().all():
+                cur_block["label"] = labels.astype(np.int64).to_numpy()
+                with_quality = True
+        if not with_quality:
+            ref_block = ref_block.drop(columns=["label"], errors="ignore")
+        ref_df = pd.concat([ref_df, ref_block], axis=1)
+        cur_df = pd.concat([cur_df, cur_block], axis=1)
+
+    numeric = list(DESCRIPTORS) + (["proba"] if with_proba else [])
+    classification = None
+    if with_quality:
+        from evidently import BinaryClassification
+
+        classification = [BinaryClassification(target="label", prediction_probas="proba")]
+    definition = DataDefinition(
+        text_columns=["text"],
+        numerical_columns=numeric + emb_cols,
+        embeddings={"document_vectors": emb_cols} if emb_cols else None,
+        classification=classification,
+    )
+
+    text_metric = ValueDrift(column="text", method=TEXT_METHOD, threshold=thresholds["text"])
+    metrics: list[Any] = [text_metric]
+    descriptor_metrics = {
+        name: ValueDrift(
+            column=name, method=NUMERIC_METHOD, threshold=thresholds["descriptors"][name]
+        )
+        for name in DESCRIPTORS
+    }
+    metrics.extend(descriptor_metrics.values())
+    emb_metric = None
+    if emb_cols:
+        emb_metric = EmbeddingsDrift(
+            embeddings_name="document_vectors",
+            drift_method=ModelDriftMethod(threshold=thresholds["embeddings"], bootstrap=False),
+        )
+        metrics.append(emb_metric)
+    proba_metric = None
+    if with_proba:
+        proba_metric = ValueDrift(
+            column="proba", method=NUMERIC_METHOD, threshold=thresholds["prediction"]
+        )
+        metrics.append(proba_metric)
+    if with_quality:
+        from evidently.presets import ClassificationPreset
+
+        metrics.append(ClassificationPreset())
+    explain = params.get("explain_text", True) if explain_text is None else explain_text
+    if explain:
+        metrics.append(ValueDrift(column="text", method=TEXT_METHOD, threshold=0.0))
+
+    snapshot = Report(metrics).run(
+        Dataset.from_pandas(cur_df, data_definition=definition),
+        Dataset.from_pandas(ref_df, data_definition=definition),
+        timestamp=SNAPSHOT_TIME,
+    )
+
+    signals: dict[str, dict[str, Any]] = {
+        "text": _signal(_metric_value(snapshot, text_metric), thresholds["text"])
+    }
+    for name, metric in descriptor_metrics.items():
+        signals[f"descriptor:{name}"] = _signal(
+            _metric_value(snapshot, metric), thresholds["descriptors"][name]
+        )
+    if emb_metric is not None:
+        signals["embeddings"] = _signal(
+            _metric_value(snapshot, emb_metric), thresholds["embeddings"]
+        )
+    if proba_metric is not None:
+        signals["prediction"] = _signal(
+            _metric_value(snapshot, proba_metric), thresholds["prediction"]
+        )
+    n_drifted = sum(s["drifted"] for s in signals.values())
+    share = n_drifted / len(signals)
+    quality = None
+    if with_quality:
+        quality = {
+            "reference": _quality(ref_df["proba"].to_numpy(), ref_df["label"].to_numpy()),
+            "current": _quality(cur_df["proba"].to_numpy(), cur_df["label"].to_numpy()),
+        }
+    summary = {
+        "drift_detected": bool(share >= float(params["drift_share"])),
+        "drifted_share": round(share, 6),
+        "drift_share_threshold": float(params["drift_share"]),
+        "n_signals": len(signals),
+        "n_drifted": int(n_drifted),
+        "signals": signals,
+        "rows": {
+            "reference": int(len(reference)),
+            "current": int(len(current)),
+            "reference_sampled": int(len(ref_df)),
+            "current_sampled": int(len(cur_df)),
+        },
+        "quality": quality,
+    }
+    seconds = time.perf_counter() - started
+    logger.info(
+        "drift: %d of %d signals drifted (share %.3f, drift_detected=%s) on %d vs %d rows, %.1f s",
+        n_drifted,
+        len(signals),
+        share,
+        summary["drift_detected"],
+        len(ref_df),
+        len(cur_df),
+        seconds,
+    )
+    return DriftResult(
+        summary=summary,
+        snapshot=snapshot,
+        descriptors={"reference": ref_desc, "current": cur_desc},
+        seconds=seconds,
+    )
+
+
+def snapshot_html(snapshot: Any) -> str:
+    """The standalone HTML of an Evidently 0.7 snapshot (what ``save_html`` writes)."""
+    return snapshot.get_html_str(as_iframe=False)
+
+
+def snapshot_dict(snapshot: Any) -> dict[str, Any]:
+    """Evidently's JSON of the snapshot as a dict (metrics and tests)."""
+    import json
+
+    return json.loads(snapshot.json())

@@ -1,0 +1,151 @@
+"""The drift check: quiet on two samples of one distribution, loud on short, different text."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlops_pipeline.drift import (
+    DESCRIPTORS,
+    SUMMARY_KEYS,
+    compute_descriptors,
+    run_drift,
+    snapshot_dict,
+    snapshot_html,
+)
+from mlops_pipeline.embeddings import DocumentEmbedder
+
+WORDS = [f"w{i}" for i in range(300)]
+OTHER = [f"z{i}" for i in range(300)]
+PARAMS = {
+    "sample_size": 300,
+    "drift_share": 0.1,
+    "explain_text": False,
+    "thresholds": {
+        "text": 0.6,
+        "embeddings": 0.6,
+        "prediction": 0.25,
+        "descriptors": {name: 0.25 for name in DESCRIPTORS},
+    },
+}
+
+
+def _reviews(n: int, seed: int, words=WORDS, length=(60, 120), style="imdb") -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    p = 1.0 / np.arange(1, len(words) + 1)
+    p /= p.sum()
+    texts, tokens = [], []
+    for _ in range(n):
+        toks = list(rng.choice(words, size=rng.integers(*length), p=p))
+        text = " ".join(toks).capitalize()
+        if style == "imdb":
+            text += ". Really! <br /><br />Worth it?"
+            toks += ["really", "!", "worth", "it", "?"]
+        texts.append(text)
+        tokens.append(toks)
+    return pd.DataFrame({"text": texts, "tokens": tokens})
+
+
+@pytest.fixture(scope="module")
+def embedder() -> DocumentEmbedder:
+    vocab = WORDS + ["really", "!", "worth", "it", "?"]
+    rng = np.random.default_rng(0)
+    return DocumentEmbedder(
+        keys=vocab,
+        vectors=rng.normal(size=(len(vocab), 8)),
+        idf_terms=vocab,
+        idf_values=np.ones(len(vocab)),
+        n_idf_docs=100,
+        pooling="mean",
+    )
+
+
+def _run(reference, current, embedder, **kw):
+    return run_drift(
+        reference,
+        current,
+        params=PARAMS,
+        seed=0,
+        vocabulary=embedder.keys,
+        embedder=embedder,
+        **kw,
+    )
+
+
+def test_same_distribution_is_quiet(embedder):
+    rng = np.random.default_rng(1)
+    result = _run(
+        _reviews(500, 1),
+        _reviews(500, 2),
+        embedder,
+        reference_proba=rng.random(400),
+        current_proba=rng.random(500),
+    )
+    summary = result.summary
+    assert summary["drift_detected"] is False, summary
+    assert summary["n_drifted"] == 0
+    assert set(summary["signals"]) == {"text", "embeddings", "prediction"} | {
+        f"descriptor:{d}" for d in DESCRIPTORS
+    }
+
+
+def test_short_different_text_drifts_on_text_and_length(embedder):
+    current = _reviews(300, 3, words=OTHER, length=(3, 8), style="plain")
+    summary = _run(_reviews(500, 1), current, embedder).summary
+    assert summary["drift_detected"] is True
+    assert summary["signals"]["text"]["drifted"]
+    assert summary["signals"]["descriptor:length_tokens"]["drifted"]
+    assert summary["signals"]["descriptor:oov_share"]["drifted"]
+
+
+def test_summary_keys_and_outputs_serialise(embedder):
+    rng = np.random.default_rng(2)
+    labels = rng.integers(0, 2, 300)
+    result = _run(
+        _reviews(300, 1),
+        _reviews(300, 2),
+        embedder,
+        reference_proba=rng.random(300),
+        reference_labels=rng.integers(0, 2, 300),
+        current_proba=rng.random(300),
+        current_labels=labels,
+        explain_text=True,
+    )
+    summary = result.summary
+    assert tuple(summary) == SUMMARY_KEYS
+    for signal in summary["signals"].values():
+        assert set(signal) == {"score", "threshold", "drifted"}
+    assert set(summary["quality"]) == {"reference", "current"}
+    assert summary["quality"]["current"]["rows"] == 300
+    json.dumps(summary)
+    assert "metrics" in snapshot_dict(result.snapshot)
+    html = snapshot_html(result.snapshot)
+    assert html.lstrip().lower().startswith("<html") or "<html" in html[:500].lower()
+
+
+def test_frames_without_tokens_use_the_preprocessor(embedder):
+    class Splitter:
+        def tokens(self, texts, n_process=1):
+            return [t.lower().replace(".", " ").split() for t in texts]
+
+    ref = _reviews(200, 1).drop(columns="tokens")
+    cur = _reviews(200, 2).drop(columns="tokens")
+    summary = run_drift(ref, cur, params=PARAMS, preprocessor=Splitter()).summary
+    assert "embeddings" not in summary["signals"] and not summary["drift_detected"]
+
+
+def test_descriptors_values():
+    frame = compute_descriptors(
+        ["Hello WORLD! <br />", "abc?"],
+        [["hello", "world", "!"], ["abc", "?"]],
+        pd.Index(["hello", "abc"]),
+    )
+    assert list(frame.columns) == list(DESCRIPTORS)
+    assert frame["length_tokens"].tolist() == [3.0, 2.0]
+    assert frame["oov_share"].tolist() == pytest.approx([2 / 3, 0.5])
+    assert frame["html_residue"].tolist() == [1.0, 0.0]
+    assert frame["uppercase_share"].tolist()[1] == 0.0
+    assert frame["uppercase_share"].tolist()[0] == pytest.approx(6 / 12)
