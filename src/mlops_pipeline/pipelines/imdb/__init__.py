@@ -24,6 +24,7 @@ IMDB_PIPELINES = (
     "train_bert",
     "train_ensemble",
     "evaluate",
+    "drift",
 )
 
 

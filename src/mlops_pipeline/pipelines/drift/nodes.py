@@ -1,0 +1,135 @@
+"""Nodes of ``drift``: the champion (best val accuracy), the two sides, the report.
+
+Heavy lifting lives in :mod:`mlops_pipeline.drift`; the champion rule in
+:mod:`mlops_pipeline.models.champion`. Models and their val predictions arrive through the
+catalog (every ``<pipeline>_models`` / ``<pipeline>_val_predictions`` of
+``evaluate.pipeline.MODEL_INPUTS``); the registry is never read here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mlops_pipeline.drift import run_drift, snapshot_dict, snapshot_html
+from mlops_pipeline.models.champion import select_champion_from_sets
+from mlops_pipeline.models.discovery import ModelHandle
+
+logger = logging.getLogger(__name__)
+
+MODELS_SUFFIX = "_models"
+VAL_SUFFIX = "_val_predictions"
+
+
+def choose_champion(**datasets: Any) -> tuple[ModelHandle, pd.DataFrame, dict[str, Any]]:
+    """The champion among every ``*_models`` input, its ``val`` predictions and its card facts.
+
+    Keyword inputs are the catalog names: ``<pipeline>_models`` and
+    ``<pipeline>_val_predictions``.
+    """
+    sets = {k: v for k, v in datasets.items() if k.endswith(MODELS_SUFFIX)}
+    source, handle = select_champion_from_sets(sets)
+    val_name = source[: -len(MODELS_SUFFIX)] + VAL_SUFFIX
+    preds = datasets[val_name]
+    preds = preds.loc[preds["model_id"] == handle.model_id, ["review_id", "proba"]]
+    if preds.empty:
+        raise ValueError(f"{val_name} has no rows for the champion {handle.model_id}")
+    card = handle.card()
+    info = {
+        "model_id": handle.model_id,
+        "source": source,
+        "family": card.family,
+        "val_metrics": card.val_metrics,
+    }
+    return handle, preds.reset_index(drop=True), info
+
+
+def split_sides(
+    reviews: pd.DataFrame, preprocessed: pd.DataFrame, params: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(reference, current)`` rows: ``review_id, label, text, tokens`` of the configured
+    folds, sorted by ``review_id`` (stable input to the seeded sampling)."""
+    rows = reviews[["review_id", "fold", "label", "text"]].merge(
+        preprocessed[["review_id", "tokens"]], on="review_id", how="left", validate="one_to_one"
+    )
+
+    def side(folds: list[str]) -> pd.DataFrame:
+        part = rows.loc[rows["fold"].isin(folds)].drop(columns="fold")
+        return part.sort_values("review_id", kind="stable").reset_index(drop=True)
+
+    reference, current = side(params["reference_folds"]), side(params["current_folds"])
+    logger.info("drift: reference %d rows, current %d rows", len(reference), len(current))
+    return reference, current
+
+
+def sample_current(current: pd.DataFrame, params: dict[str, Any], seed: int) -> pd.DataFrame:
+    """A seeded sample of ``sample_size`` current rows (all rows when fewer), in order."""
+    n, size = len(current), int(params["sample_size"])
+    if n <= size:
+        return current
+    pos = np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+    return current.iloc[pos].reset_index(drop=True)
+
+
+def predict_current(champion: ModelHandle, current: pd.DataFrame) -> np.ndarray:
+    """The champion's positive-class probability on the current rows (its own preprocessing,
+    or the cached preprocess tokens where the model proves they are equal)."""
+    model = champion.load()
+    proba = model.predict_proba_prepared(current)[:, 1]
+    logger.info("drift: champion %s scored %d current rows", champion.model_id, len(proba))
+    return np.asarray(proba, dtype=np.float64)
+
+
+def frequent_vocabulary(embedder: Any, size: int) -> list[str]:
+    """The ``size`` most frequent words of the embedder's training vocabulary (its keys are in
+    gensim's frequency order). A word that frequent is in it whether or not any one review was
+    in the training set, so ``oov_share`` is not biased low on the reviews it was fit on."""
+    return list(embedder.keys[: int(size)])
+
+
+def drift_report(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    current_proba: np.ndarray,
+    champion_val: pd.DataFrame,
+    reviews: pd.DataFrame,
+    embedder: Any,
+    champion_info: dict[str, Any],
+    params: dict[str, Any],
+    seed: int,
+) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """``(report.html, evidently.json, drift_summary.json, metrics.json)``."""
+    val = champion_val.merge(reviews[["review_id", "label"]], on="review_id", how="left")
+    result = run_drift(
+        reference,
+        current,
+        params=params,
+        seed=seed,
+        vocabulary=frequent_vocabulary(embedder, params["oov_vocabulary_size"]),
+        embedder=embedder,
+        reference_proba=val["proba"].to_numpy(),
+        reference_labels=val["label"].to_numpy(),
+        current_proba=current_proba,
+        current_labels=current["label"].to_numpy() if "label" in current else None,
+    )
+    summary = {**result.summary, "champion": champion_info}
+    metrics = headline_metrics(summary)
+    return snapshot_html(result.snapshot), snapshot_dict(result.snapshot), summary, metrics
+
+
+def headline_metrics(summary: dict[str, Any]) -> dict[str, Any]:
+    """Few stable numbers for ``dvc metrics``: the gate and the main scores."""
+    signals = summary["signals"]
+    quality = summary.get("quality") or {}
+    return {
+        "drift_detected": summary["drift_detected"],
+        "drifted_share": summary["drifted_share"],
+        "text_score": signals["text"]["score"],
+        "embeddings_score": signals.get("embeddings", {}).get("score"),
+        "prediction_score": signals.get("prediction", {}).get("score"),
+        "champion_val_accuracy": (quality.get("reference") or {}).get("accuracy"),
+        "champion_current_accuracy": (quality.get("current") or {}).get("accuracy"),
+    }
