@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 CHAMPION = "champion"
 CHALLENGER = "challenger"
 PREVIOUS_TAG = "previous_champion"
+# the MLflow UI then opens the experiment on its runs table (not the GenAI overview)
+EXPERIMENT_TAGS = {"mlflow.experimentKind": "custom_model_development"}
 LOADER_FILE = Path(__file__).with_name("pyfunc_model.py")
 # The project itself (installed in the serving environment) provides every import.
 PIP_REQUIREMENTS = ["mlops-pipeline", "mlflow"]
@@ -86,7 +88,9 @@ class Registry:
         found = self.client.get_experiment_by_name(name)
         if found is not None:
             return found.experiment_id
-        return self.client.create_experiment(name, artifact_location=self.config.artifact_location)
+        return self.client.create_experiment(
+            name, artifact_location=self.config.artifact_location, tags=EXPERIMENT_TAGS
+        )
 
     def log_model(
         self,

@@ -142,7 +142,11 @@ def _experiment(mlflow: Any, config: TrackingConfig) -> str:
     found = mlflow.get_experiment_by_name(config.experiment)
     if found is not None:
         return found.experiment_id
-    return mlflow.create_experiment(config.experiment, artifact_location=config.artifact_location)
+    from mlops_pipeline.registry.core import EXPERIMENT_TAGS
+
+    return mlflow.create_experiment(
+        config.experiment, artifact_location=config.artifact_location, tags=EXPERIMENT_TAGS
+    )
 
 
 def log_training_runs(
