@@ -3,6 +3,7 @@
 from .aclimdb import AclImdbDataset
 from .artifact_dir import ArtifactDirDataset
 from .atomic_parquet import AtomicParquetDataset
+from .batch_files import BatchFilesDataset
 from .dense_npy import NpyDataset
 from .gensim_model import GensimModelDataset
 from .reviews_file import ReviewsFileDataset
@@ -14,6 +15,7 @@ __all__ = [
     "AclImdbDataset",
     "ArtifactDirDataset",
     "AtomicParquetDataset",
+    "BatchFilesDataset",
     "GensimModelDataset",
     "NpyDataset",
     "ReviewsFileDataset",

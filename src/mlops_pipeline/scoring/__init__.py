@@ -2,9 +2,20 @@
 
 :func:`validate_reviews` splits a user's table into rows that can be scored and rejects with a
 reason; :func:`read_reviews` reads CSV, parquet or JSON Lines by suffix (the catalog uses
-:class:`mlops_pipeline.datasets.ReviewsFileDataset`).
+:class:`mlops_pipeline.datasets.ReviewsFileDataset`); :func:`predict_positive` runs the
+model's own ``predict_proba`` on parallel chunks; :func:`score_accepted` builds the
+predictions table.
 """
 
+from .batch import (
+    PREDICTION_COLUMNS,
+    batch_name,
+    check_rejects,
+    model_version,
+    predictions_table,
+    score_accepted,
+)
+from .predict import predict_positive
 from .validation import (
     EXPECTED_COLUMNS,
     REJECT_REASONS,
@@ -15,8 +26,15 @@ from .validation import (
 
 __all__ = [
     "EXPECTED_COLUMNS",
+    "PREDICTION_COLUMNS",
     "REJECT_REASONS",
+    "batch_name",
+    "check_rejects",
+    "model_version",
+    "predict_positive",
+    "predictions_table",
     "read_reviews",
+    "score_accepted",
     "validate_reviews",
     "write_reviews",
 ]

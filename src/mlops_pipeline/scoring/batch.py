@@ -1,0 +1,100 @@
+"""One batch end to end, outside Kedro too: validate, predict with the champion, tables out."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mlops_pipeline.errors import UserInputError
+from mlops_pipeline.models.base import CARD_FILE
+from mlops_pipeline.models.discovery import ModelHandle
+
+from .predict import predict_positive
+
+logger = logging.getLogger(__name__)
+
+PREDICTION_COLUMNS = ("id", "probability", "label", "model_id", "model_version", "scored_at")
+
+
+def batch_name(source: str | Path) -> str:
+    """The batch folder name: the input file's name without suffix, reduced to
+    ``[A-Za-z0-9._-]`` (``new reviews (May).csv`` -> ``new_reviews_May_``)."""
+    stem = Path(str(source)).stem
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).lstrip("._-")
+    return name or "batch"
+
+
+def model_version(handle: ModelHandle) -> str:
+    """First 12 hex digits of the SHA-256 of the model's ``model_card.json``: names the exact
+    model folder (the registry issue replaces it with the registered version)."""
+    return hashlib.sha256((Path(handle.folder) / CARD_FILE).read_bytes()).hexdigest()[:12]
+
+
+def check_rejects(n_rows: int, reasons: Mapping[str, int], max_share: float, source: str) -> None:
+    """Raise :class:`UserInputError` when the share of rejected rows (``reasons``: count per
+    reject reason) exceeds ``max_share``, or when the batch has no row at all."""
+    rejected = int(sum(reasons.values()))
+    share = rejected / n_rows if n_rows else 1.0
+    if n_rows == 0 or share > max_share:
+        raise UserInputError(
+            f"{source}: {rejected} of {n_rows} rows rejected ({share:.1%} > "
+            f"score.max_reject_share {max_share:.1%}; reasons {dict(reasons)}); fix the rows "
+            "listed in the rejects file or raise score.max_reject_share"
+        )
+
+
+def predictions_table(
+    accepted: pd.DataFrame,
+    proba: np.ndarray,
+    *,
+    model_id: str,
+    version: str,
+    scored_at: str | None = None,
+    threshold: float = 0.5,
+) -> pd.DataFrame:
+    """``id, probability, label, model_id, model_version, scored_at`` in input order."""
+    scored_at = scored_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return pd.DataFrame(
+        {
+            "id": accepted["id"].astype(str).to_numpy(),
+            "probability": np.asarray(proba, dtype=np.float64),
+            "label": (np.asarray(proba) >= threshold).astype(np.int8),
+            "model_id": model_id,
+            "model_version": version,
+            "scored_at": scored_at,
+        }
+    )
+
+
+def score_accepted(
+    accepted: pd.DataFrame,
+    handle: ModelHandle,
+    *,
+    n_process: int = 1,
+    chunk_size: int = 1000,
+    model: Any = None,
+    show_progress: bool = False,
+) -> pd.DataFrame:
+    """Predictions for validated rows with the model in ``handle`` (loaded unless given)."""
+    model = model or handle.load()
+    proba = predict_positive(
+        model,
+        accepted["text"].tolist(),
+        n_process=n_process,
+        chunk_size=chunk_size,
+        folder=handle.folder,
+        show_progress=show_progress,
+    )
+    table = predictions_table(
+        accepted, proba, model_id=handle.model_id, version=model_version(handle)
+    )
+    logger.info("score: %d reviews scored with %s", len(table), handle.model_id)
+    return table
