@@ -148,3 +148,21 @@ def test_cli_init_registers_the_best_val_model_as_first_champion(tmp_path, capsy
     assert cli_main([*args, "init", "--models-root", "models"]) == 0  # idempotent
     assert "already set" in capsys.readouterr().out
     assert len(registry.versions()) == 1
+
+
+def test_serving_uses_the_registry_champion_else_none(tmp_path, monkeypatch) -> None:
+    from mlops_pipeline.registry.serving import registry_champion
+
+    registry = fresh_registry()
+    (tmp_path / "conf" / "base").mkdir(parents=True)
+    (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
+        f"mlflow:\n  registered_model: {registry.name}\n"
+    )
+    assert registry_champion(tmp_path, "base") is None  # registered model without champion
+    version = registered(registry, tmp_path, 1.0)
+    registry.promote(version)
+    handle, info = registry_champion(tmp_path, "base")
+    assert handle.folder == registry.folder(version) and info["registry_version"] == version
+    monkeypatch.delenv("MLFLOW_TRACKING_URI")
+    assert registry_champion(tmp_path, "base") is None  # no embedded store: nothing created
+    assert not (tmp_path / "mlflow").exists()
