@@ -78,4 +78,4 @@ test: lint airflow-check
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-airflow .pytest_cache .ruff_cache
