@@ -166,3 +166,9 @@ def test_serving_uses_the_registry_champion_else_none(tmp_path, monkeypatch) -> 
     monkeypatch.delenv("MLFLOW_TRACKING_URI")
     assert registry_champion(tmp_path, "base") is None  # no embedded store: nothing created
     assert not (tmp_path / "mlflow").exists()
+
+
+def test_the_loader_script_and_the_registry_agree_on_the_artifact_key() -> None:
+    from mlops_pipeline.registry import core
+
+    assert f'MODEL_DIR_ARTIFACT = "{core.MODEL_DIR_ARTIFACT}"' in core.LOADER_FILE.read_text()

@@ -27,8 +27,6 @@ from mlops_pipeline.models.base import CARD_FILE, read_card
 from mlops_pipeline.models.discovery import discover_models, load_model
 from mlops_pipeline.tracking.config import TrackingConfig, ensure_store
 
-from .pyfunc_model import MODEL_DIR_ARTIFACT
-
 logger = logging.getLogger(__name__)
 
 CHAMPION = "champion"
@@ -37,6 +35,9 @@ PREVIOUS_TAG = "previous_champion"
 # the MLflow UI then opens the experiment on its runs table (not the GenAI overview)
 EXPERIMENT_TAGS = {"mlflow.experimentKind": "custom_model_development"}
 LOADER_FILE = Path(__file__).with_name("pyfunc_model.py")
+# the artifact key of the model folder; pyfunc_model.py (a standalone script, not imported
+# here: importing it registers the model with MLflow) uses the same literal (tested)
+MODEL_DIR_ARTIFACT = "model_dir"
 # The project itself (installed in the serving environment) provides every import.
 PIP_REQUIREMENTS = ["mlops-pipeline", "mlflow"]
 
