@@ -120,7 +120,7 @@ def run_script(name: str, quick: bool, log_dir: Path, timeout: float | None) -> 
         "quick": quick,
         "status": status,
         "returncode": process.returncode,
-        "wall_seconds": round(wall, 1),
+        "wall_seconds": round(wall, 2),
         "peak_rss_mb": round(peak_mb, 1),
         "headline": headline,
         "log": str((log_dir / f"{name}.log").relative_to(ROOT)),
