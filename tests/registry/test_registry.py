@@ -172,3 +172,36 @@ def test_the_loader_script_and_the_registry_agree_on_the_artifact_key() -> None:
     from mlops_pipeline.registry import core
 
     assert f'MODEL_DIR_ARTIFACT = "{core.MODEL_DIR_ARTIFACT}"' in core.LOADER_FILE.read_text()
+
+
+def test_score_serves_the_registry_champion_else_select_champion(tmp_path, monkeypatch) -> None:
+    from mlops_pipeline.models.discovery import ModelHandle
+    from mlops_pipeline.registry import serving
+
+    registry = fresh_registry()
+    (tmp_path / "conf" / "base").mkdir(parents=True)
+    (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
+        f"mlflow:\n  registered_model: {registry.name}\n"
+    )
+    monkeypatch.setattr("mlops_pipeline.tracking.hook.current_run", lambda: (str(tmp_path), "base"))
+    folder, model, frame = model_folder(tmp_path / "models", c=1.0)
+    card = json.loads((folder / "model_card.json").read_text())
+    card["val_metrics"] = {"accuracy": 0.8, "roc_auc": 0.9, "rows": 3}
+    (folder / "model_card.json").write_text(json.dumps(card))
+    val = pd.DataFrame({"review_id": ["a", "b"], "model_id": folder.name, "proba": [0.2, 0.9]})
+    datasets = {
+        "train_x_models": {folder.name: ModelHandle(folder.name, folder)},
+        "train_x_val_predictions": val,
+    }
+    reviews = frame.assign(fold=frame["fold"])
+    handle, reference, info = serving.choose_serving_champion(reviews, **datasets)
+    assert handle.folder == folder and info["chosen_by"].startswith("select_champion")
+    version = registered(registry, tmp_path, 2.0)
+    registry.promote(version)
+    handle, reference, info = serving.choose_serving_champion(reviews, **datasets)
+    assert handle.folder == registry.folder(version) and info["registry_version"] == version
+    test_rows = reviews[reviews["fold"] == "test"]
+    assert list(reference["review_id"]) == list(test_rows["review_id"])
+    np.testing.assert_allclose(
+        reference["proba"], registry.load(version).predict_proba(list(test_rows["text"]))[:, 1]
+    )

@@ -14,6 +14,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from mlops_pipeline.models.discovery import ModelHandle
 from mlops_pipeline.tracking.config import load_tracking_config
 
@@ -42,3 +44,36 @@ def registry_champion(
     }
     logger.info("serving %s version %s (%s)", config.registered_model, current.version, folder)
     return ModelHandle(info["model_id"], folder), info
+
+
+def choose_serving_champion(
+    reviews: pd.DataFrame, **datasets: Any
+) -> tuple[ModelHandle, pd.DataFrame, dict[str, Any]]:
+    """The ``score`` champion: the registry's ``@champion`` when one is set, else
+    :func:`select_champion` over the training pipelines' models (``choose_champion``).
+
+    Returns what ``choose_champion`` returns: the handle, reference probabilities
+    (``review_id, proba``) and facts for the reports. For the select_champion model these are
+    its ``val`` predictions; a registry champion that is another model (a retrained
+    challenger, trained on fit + val + batches) has no out-of-sample ``val`` predictions, so its
+    reference probabilities are its predictions on the ``test`` fold (no model of this project
+    trains on test; nothing is chosen on these numbers).
+    """
+    from mlops_pipeline.pipelines.drift.nodes import choose_champion
+    from mlops_pipeline.tracking.hook import current_run
+
+    handle, val, info = choose_champion(**datasets)
+    found = registry_champion(*current_run())
+    if found is None:
+        return handle, val, {**info, "chosen_by": "select_champion (no registry champion)"}
+    served, facts = found
+    card = served.card()
+    info = {**facts, "family": card.family, "val_metrics": card.val_metrics}
+    if card.data_hash == handle.card().data_hash and served.model_id == handle.model_id:
+        return served, val, {**info, "chosen_by": "registry (same model as select_champion)"}
+    rows = reviews.loc[reviews["fold"] == "test", ["review_id", "text"]]
+    proba = served.load().predict_proba(rows["text"].tolist())[:, 1]
+    reference = pd.DataFrame({"review_id": rows["review_id"].to_numpy(), "proba": proba})
+    logger.info("score: registry champion %s, reference probabilities on %d test reviews",
+                served.model_id, len(reference))  # fmt: skip
+    return served, reference, {**info, "chosen_by": "registry", "reference_proba": "test fold"}

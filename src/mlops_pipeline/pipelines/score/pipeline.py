@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from mlops_pipeline.pipelines.drift.nodes import choose_champion
 from mlops_pipeline.pipelines.drift.pipeline import champion_inputs
+from mlops_pipeline.registry.serving import choose_serving_champion
 
 from .nodes import drift_of_batch, gate_rejects, predict_batch, validate_batch
 
@@ -31,9 +31,9 @@ def create_pipeline(**kwargs) -> Pipeline:
                 "score_checked",
                 name="score_gate_rejects",
             ),
-            node(
-                choose_champion,
-                champion_inputs(kwargs.get("model_inputs")),
+            node(  # the registry's @champion when set, else select_champion (issue 16)
+                choose_serving_champion,
+                {"reviews": "reviews", **champion_inputs(kwargs.get("model_inputs"))},
                 ["score_champion", "score_champion_val", "score_champion_info"],
                 name="score_choose_champion",
             ),
