@@ -16,10 +16,11 @@ batches arriving one per cycle:
 1. ``b1_clean`` — a fresh sample of the same population: no drift, skipped;
 2. ``b2_stripped`` — lowercased and stripped of punctuation (a broken upstream export): the gate
    fires, the challenger trains on launch data + b1 + b2 and is scored on the holdout;
-3. ``b3_small_scheduled`` — a small clean batch on the weekly schedule: retrained, the gain is
-   below ``min_delta``, kept;
-4. ``b4_malformed`` — some rows without text and with label 5: quarantined whole;
-5. ``b5_truncated`` — every review cut to its first sentence: drift, retrained.
+3. ``b3_truncated`` — every review cut to its first sentence: drift, retrained;
+4. ``b4_mislabelled_scheduled`` — a clean-looking batch whose labels a broken labelling job
+   flipped, arriving on the weekly schedule: retrained, the challenger is worse, kept;
+5. ``b5_malformed`` — some rows without text and with label 5: quarantined whole;
+6. ``b6_clean`` — no drift, skipped.
 
 Prints the decision log (one JSON line per decision) and the champion's holdout accuracy
 after each batch. Parameters are ``conf/base/parameters_retrain.yml``'s (challenger family,
@@ -136,16 +137,19 @@ def main() -> int:
     malformed = parts[3].iloc[:500].copy()
     malformed.iloc[:3, malformed.columns.get_loc("text")] = ""
     malformed.iloc[3:5, malformed.columns.get_loc("label")] = 5
+    flipped = parts[3].iloc[500:].copy()
+    flipped["label"] = 1 - flipped["label"]
     steps = [
         ("b1_clean", parts[0], None, False),
         ("b2_stripped", parts[1], _strip, False),
-        ("b3_small_scheduled", small, None, True),
-        ("b4_malformed", malformed, None, False),
-        ("b5_truncated", parts[2], _first_sentence, False),
+        ("b3_truncated", parts[2], _first_sentence, False),
+        ("b4_mislabelled_scheduled", flipped, None, True),
+        ("b5_malformed", malformed, None, False),
+        ("b6_clean", small, None, False),
     ]
     print(
         f"launch model: {launch.model_id} on {len(reference)} fit reviews; holdout "
-        f"{len(holdout)} test reviews; batches of {n} (b3: {len(small)})"
+        f"{len(holdout)} test reviews; batches of {n} (b4: {len(flipped)}, b6: {len(small)})"
     )
     rows = []
     with pipeline_lock("retrain", ws):
