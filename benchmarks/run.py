@@ -61,8 +61,8 @@ ARGS: dict[str, tuple[Any, Any]] = {
     "timeseries": ([], ["--seeds", "42"]),
     "retrain_simulation": ([], ["--launch-rows", "2000", "--batch-rows", "500"]),
 }
-#: lines of a script's output worth quoting in the report (the rest stays in its log)
-HEADLINE = re.compile(r"reviews/s|ratio|accuracy|RMSE|throughput|rows/s|seconds|^\{", re.I)
+#: Kedro's rich log lines (a timestamp, or the wrapped continuation of one): not results
+_LOG_LINE = re.compile(r"^(\[\d\d/\d\d/\d\d|\s{20,}\S|\d{4}-\d\d-\d\d[ T]\d\d:)")
 
 
 def discover() -> list[str]:
@@ -86,15 +86,15 @@ def run_script(name: str, quick: bool, log_dir: Path, timeout: float | None) -> 
     """One benchmark in its own process: return code, wall time, peak RSS, headline lines."""
     args = _args(name, quick)
     log_dir.mkdir(parents=True, exist_ok=True)
-    raw_log = log_dir / f"{name}.log.part"
+    out_path, err_path = log_dir / f"{name}.out", log_dir / f"{name}.log"
     env = dict(os.environ, KEDRO_DISABLE_TELEMETRY="1", PYTHONUNBUFFERED="1")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     print(f"== {name} {' '.join(args)}", flush=True)
     start = time.perf_counter()
-    with open(raw_log, "wb") as out:
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
         process = subprocess.Popen(  # noqa: S603 - our interpreter, our scripts
             [sys.executable, str(BENCH / f"{name}.py"), *args],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=out, stderr=err,
         )  # fmt: skip
         timer = threading.Timer(timeout, process.kill) if timeout else None
         if timer:
@@ -107,11 +107,14 @@ def run_script(name: str, quick: bool, log_dir: Path, timeout: float | None) -> 
             timer.cancel()
     wall = time.perf_counter() - start
     peak_mb = usage.ru_maxrss / 1024
-    log = _clean_log(raw_log.read_text(encoding="utf-8", errors="replace"))
-    (log_dir / f"{name}.log").write_text(log, encoding="utf-8")
-    raw_log.unlink()
-    lines = [line for line in log.splitlines() if line.strip()]
-    headline = [line[:400] for line in lines if HEADLINE.search(line)][-12:] or lines[-5:]
+    texts = {}
+    for path in (out_path, err_path):
+        texts[path] = _clean_log(path.read_text(encoding="utf-8", errors="replace"))
+        path.write_text(texts[path], encoding="utf-8")
+    # the results are what a script prints on stdout (its logging goes to stderr)
+    source = texts[out_path] if process.returncode == 0 else texts[err_path]
+    lines = [ln[:400] for ln in source.splitlines() if ln.strip() and not _LOG_LINE.match(ln)]
+    headline = lines[-15:]
     status = "timeout" if timed_out else ("ok" if process.returncode == 0 else "failed")
     print(f"   {status} in {wall:.0f} s, peak {peak_mb:.0f} MiB", flush=True)
     return {
@@ -123,7 +126,8 @@ def run_script(name: str, quick: bool, log_dir: Path, timeout: float | None) -> 
         "wall_seconds": round(wall, 2),
         "peak_rss_mb": round(peak_mb, 1),
         "headline": headline,
-        "log": str((log_dir / f"{name}.log").relative_to(ROOT)),
+        "log": str(err_path.relative_to(ROOT)),
+        "output": str(out_path.relative_to(ROOT)),
     }
 
 
@@ -278,10 +282,10 @@ def speeds(runs: dict[str, dict]) -> list[str]:
 def runs_table(runs: dict[str, dict]) -> list[str]:
     rows = [
         [r["script"], "quick" if r["quick"] else "full", r["status"], r["wall_seconds"],
-         r["peak_rss_mb"], f"`{r['log']}`"]
+         r["peak_rss_mb"], f"`{r.get('output', r['log'])}`"]
         for r in runs.values()
     ]  # fmt: skip
-    out = _table(["script", "size", "status", "wall s", "peak RSS MiB", "log"], rows)
+    out = _table(["script", "size", "status", "wall s", "peak RSS MiB", "output"], rows)
     for r in runs.values():
         out += ["", f"`{r['script']}.py {' '.join(r['args'])}`".replace("  ", " "), "", "```"]
         out += r["headline"] or ["(no output)"]

@@ -22,7 +22,7 @@ def bench(tmp_path, monkeypatch):
     (root / "benchmarks" / "run.py").write_text("")
     (root / "benchmarks" / "_helper.py").write_text("")
     (root / "benchmarks" / "fast.py").write_text(
-        "import sys\nprint('preprocess: 1234 reviews/s')\nprint('noise')\n"
+        "import sys\nprint('log line', file=sys.stderr)\nprint('preprocess: 1234 reviews/s')\n"
     )
     (root / "benchmarks" / "broken.py").write_text("raise SystemExit(3)\n")
     (root / "conf" / "base").mkdir(parents=True)
@@ -77,7 +77,8 @@ def test_runs_the_selection_and_writes_the_report(bench, capsys) -> None:
     runs = json.loads((bench.RESULTS / "2026-01-02.json").read_text())
     assert runs["fast"]["status"] == "ok" and runs["broken"]["status"] == "failed"
     assert runs["fast"]["peak_rss_mb"] > 0 and runs["fast"]["wall_seconds"] >= 0
-    assert runs["fast"]["headline"] == ["preprocess: 1234 reviews/s"]
+    assert runs["fast"]["headline"] == ["preprocess: 1234 reviews/s"]  # stdout: the results
+    assert (bench.ROOT / runs["fast"]["log"]).read_text() == "log line\n"  # stderr: the log
     report = (bench.RESULTS / "2026-01-02.md").read_text()
     assert "| 1 | nbsvm__tfidf | 0.91 |" in report
     assert "| features | 1.1 | 812.5 | 2 | a (60 s) |" in report
