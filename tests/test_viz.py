@@ -50,7 +50,6 @@ def test_kedro_viz_serves_every_pipeline_node_and_the_layers(registered, tmp_pat
 
     served = {p["id"] for p in graph["pipelines"]}
     assert set(registered) <= served, set(registered) - served
-    assert graph["layers"], f"layer view disabled (a layer cycle?): see {log}"
     tasks: dict[str, set[str]] = {}
     for node in graph["nodes"]:
         if node["type"] == "task":
@@ -66,7 +65,9 @@ def test_kedro_viz_serves_every_pipeline_node_and_the_layers(registered, tmp_pat
                 continue
             node = datasets.get(dataset)
             assert node is not None, f"dataset {dataset} of {name} missing"
-            assert node["layer"] is None or node["layer"] in layers
+            assert node["layer"] is None or not layers or node["layer"] in layers
+    # kedro-viz turns the layer view off when the layers do not form a DAG (its log says which)
+    assert layers, f"layer view disabled (layer cycle): see {log}"
 
 
 def test_free_port_is_bindable_and_in_kedro_viz_range() -> None:
