@@ -25,7 +25,7 @@ from mlops_pipeline.models.bert.training import (
 )
 from mlops_pipeline.models.discovery import load_model
 from mlops_pipeline.pipelines.train_bert.schema import Parameters
-from mlops_pipeline.torch_runtime import DeviceUnavailableError, select_device
+from mlops_pipeline.torch_runtime import DeviceUnavailableError, select_device, torch_compute
 
 ROOT = Path(__file__).resolve().parents[3]
 POS = ["a wonderful film", "brilliant acting, loved it", "great story and superb actors"]
@@ -73,12 +73,13 @@ def test_a_few_training_steps_reduce_the_loss() -> None:
                                                        torch.from_numpy(labels)))  # fmt: skip
 
     before = loss()
-    settings = {**DEFAULT_TRAINING, "epochs": 5, "batch_size": 8, "learning_rate": 1e-2,
+    settings = {**DEFAULT_TRAINING, "epochs": 4, "batch_size": 4, "learning_rate": 5e-3,
                 "warmup_ratio": 0.0, "patience": 9}  # fmt: skip
-    result = train_classifier(network, (sequences, labels), None, settings, 0,
-                              torch.device("cpu"), None, seed=0, progress=False)  # fmt: skip
-    assert result["optimizer_steps"] == 5 * 8
-    assert loss() < before - 0.2
+    with torch_compute(threads=1, deterministic=True):
+        result = train_classifier(network, (sequences, labels), None, settings, 0,
+                                  torch.device("cpu"), None, seed=0, progress=False)  # fmt: skip
+    assert result["optimizer_steps"] == 4 * 16
+    assert loss() < before - 0.3
     assert result["samples_per_second"] > 0 and result["peak_memory_mb"] > 0
 
 
