@@ -218,6 +218,9 @@ def run_drift(
 
     text_metric = ValueDrift(column="text", method=TEXT_METHOD, threshold=thresholds["text"])
     metrics: list[Any] = [text_metric]
+    explain = params.get("explain_text", True) if explain_text is None else explain_text
+    if explain:  # right below the gate's text metric: the characteristic words and examples
+        metrics.append(ValueDrift(column="text", method=TEXT_METHOD, threshold=0.0))
     descriptor_metrics = {
         name: ValueDrift(
             column=name, method=NUMERIC_METHOD, threshold=thresholds["descriptors"][name]
@@ -242,9 +245,6 @@ def run_drift(
         from evidently.presets import ClassificationPreset
 
         metrics.append(ClassificationPreset())
-    explain = params.get("explain_text", True) if explain_text is None else explain_text
-    if explain:
-        metrics.append(ValueDrift(column="text", method=TEXT_METHOD, threshold=0.0))
 
     snapshot = Report(metrics).run(
         Dataset.from_pandas(cur_df, data_definition=definition),
