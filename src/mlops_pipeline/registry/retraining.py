@@ -225,13 +225,13 @@ def decide(
     if gain < delta - 1e-12:
         return (
             "kept",
-            f"{metric} {challenger[metric]:.4f} vs {champion[metric]:.4f}: +{gain:.4f} < min_delta {delta}",
+            f"{metric} {challenger[metric]:.4f} vs {champion[metric]:.4f}: {gain:+.4f} < min_delta {delta}",
         )
     for other in rule.get("other_metrics", []):
         loss = champion[other] - challenger[other]
         if loss > float(rule["tolerance"]) + 1e-12:
             return "kept", f"{other} worse by {loss:.4f} > tolerance {rule['tolerance']}"
-    return "promoted", f"{metric} +{gain:.4f} >= min_delta {delta}"
+    return "promoted", f"{metric} {gain:+.4f} >= min_delta {delta}"
 
 
 # -- commit --------------------------------------------------------------------------------
