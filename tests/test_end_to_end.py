@@ -121,3 +121,41 @@ def test_every_stage_writes_headline_metrics_and_node_timings(imdb_run) -> None:
         assert "seconds" not in json.dumps(metrics), f"{stage}: wall times in metrics.json"
         timings = _json(project, f"data/08_reporting/{stage}/node_timings.json")
         assert timings["nodes"] and timings["total_seconds"] >= 0, stage
+
+
+@pytest.mark.slow
+def test_retrain_cycle_and_mlflow_tracking_in_the_test_environment(imdb_run) -> None:
+    """Issue 16: the imdb run's training runs are in MLflow (the session's temporary store);
+    a drifted labelled batch makes `retrain` register a first champion and a challenger."""
+    import os
+
+    from mlflow import MlflowClient
+
+    from mlops_pipeline.pipelines.retrain.nodes import frozen_holdout
+
+    project, _, _ = imdb_run
+    client = MlflowClient(os.environ["MLFLOW_TRACKING_URI"])
+    experiment = client.get_experiment_by_name("sentiment-test")
+    runs = client.search_runs([experiment.experiment_id], "tags.pipeline = 'train_classical'")
+    folders = discover_models(project / SCRATCH / "data/06_models/train_classical")
+    assert {r.data.tags["model_id"] for r in runs} >= {f.name for f in folders}
+    assert all("val_accuracy" in r.data.metrics for r in runs)
+
+    reviews = pd.read_parquet(project / SCRATCH / "data/02_intermediate/ingest/reviews.parquet")
+    test = reviews[reviews["fold"] == "test"]
+    fresh = test[~test["review_id"].isin(frozen_holdout(test, 20)["review_id"])]
+    batch = fresh[["review_id", "text", "label"]].rename(columns={"review_id": "id"})
+    batch["text"] = batch["text"].str.lower().str.replace(r"[^\w\s]", "", regex=True)
+    incoming = project / SCRATCH / "batches" / "incoming"
+    incoming.mkdir(parents=True)
+    batch.to_csv(incoming / "b1.csv", index=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        with KedroSession.create(project_path=project, env="test") as session:
+            session.run(pipeline_names=["retrain"])
+    decision = _json(project, "data/08_reporting/retrain/last_decision.json")
+    assert decision["trigger"] == "drift" and decision["outcome"] in {"promoted", "kept"}
+    assert decision["champion_before"] == 1 and decision["challenger_version"] == 2
+    assert (project / SCRATCH / "batches" / "accepted" / "b1.csv").exists()
+    log = project / SCRATCH / "data/08_reporting/retrain/decisions.jsonl"
+    assert len(log.read_text().splitlines()) == 1
