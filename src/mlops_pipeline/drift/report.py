@@ -23,9 +23,11 @@ Thresholds come from parameters and are calibrated on fit-vs-val (docs/drift.md)
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -125,6 +127,39 @@ def _metric_value(snapshot: Any, metric: Any) -> float:
     return float(result.value)
 
 
+class _Projection:
+    """2-D seeded PCA with a tiny seeded jitter (Evidently's picture draws a Gaussian KDE per
+    side, which fails on identical points, e.g. a batch whose words all lack vectors)."""
+
+    def __init__(self, n_components: int = 2, seed: int = 0) -> None:
+        self.n_components, self.seed = n_components, seed
+
+    def fit_transform(self, x: Any) -> np.ndarray:
+        from sklearn.decomposition import PCA
+
+        y = PCA(self.n_components, random_state=self.seed).fit_transform(np.asarray(x))
+        scale = 1e-3 * (float(np.std(y)) + 1e-3)
+        return y + np.random.default_rng(self.seed).normal(scale=scale, size=y.shape)
+
+
+@contextlib.contextmanager
+def _embedding_plot(rows: int, seed: int) -> Iterator[None]:
+    """Evidently's embedding-drift widget runs an unseeded t-SNE on up to 2,500 rows per side:
+    ~90 s of a 5k-vs-5k report on 2 cores, for a picture. Within this block the picture uses
+    ``rows`` per side and a seeded 2-component PCA instead (milliseconds, deterministic); the
+    drift score itself still uses every sampled row.
+    """
+    from evidently.legacy.metrics.data_drift import embeddings_drift as module
+
+    saved = module.SAMPLE_CONSTANT, module.TSNE
+    module.SAMPLE_CONSTANT = rows
+    module.TSNE = functools.partial(_Projection, seed=seed)
+    try:
+        yield
+    finally:
+        module.SAMPLE_CONSTANT, module.TSNE = saved
+
+
 def _quality(proba: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
 
@@ -205,7 +240,7 @@ def run_drift(
 
     numeric = list(DESCRIPTORS) + (["proba"] if with_proba else [])
     classification = None
-    if with_quality:
+    if with_quality and all(df["label"].nunique() == 2 for df in (ref_df, cur_df)):
         from evidently import BinaryClassification
 
         classification = [BinaryClassification(target="label", prediction_probas="proba")]
@@ -241,16 +276,20 @@ def run_drift(
             column="proba", method=NUMERIC_METHOD, threshold=thresholds["prediction"]
         )
         metrics.append(proba_metric)
-    if with_quality:
+    both_classes = with_quality and all(
+        df["label"].nunique() == 2 for df in (ref_df, cur_df)
+    )  # Evidently's per-class quality fails on a one-class batch; the summary still has it
+    if both_classes:
         from evidently.presets import ClassificationPreset
 
         metrics.append(ClassificationPreset())
 
-    snapshot = Report(metrics).run(
-        Dataset.from_pandas(cur_df, data_definition=definition),
-        Dataset.from_pandas(ref_df, data_definition=definition),
-        timestamp=SNAPSHOT_TIME,
-    )
+    with _embedding_plot(int(params.get("embedding_plot_rows", 500)), seed):
+        snapshot = Report(metrics).run(
+            Dataset.from_pandas(cur_df, data_definition=definition),
+            Dataset.from_pandas(ref_df, data_definition=definition),
+            timestamp=SNAPSHOT_TIME,
+        )
 
     signals: dict[str, dict[str, Any]] = {
         "text": _signal(_metric_value(snapshot, text_metric), thresholds["text"])

@@ -72,6 +72,12 @@ class Parameters(StrictModel):
         description="`oov_share` counts tokens outside this many most frequent words of the "
         "training vocabulary (frequent words: a review's own rare words never decide it).",
     )
+    embedding_plot_rows: int = Field(
+        default=500,
+        ge=50,
+        description="Rows per side in the report's embedding picture (a seeded PCA replaces "
+        "Evidently's t-SNE; the drift score uses every sampled row).",
+    )
     explain_text: bool = Field(
         default=True,
         description="Add a text metric with threshold 0 so the report always shows the "
