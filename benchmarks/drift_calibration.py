@@ -115,6 +115,11 @@ def main() -> None:
     parser.add_argument("--sample-size", type=int, default=None)
     parser.add_argument("--seeds", type=int, nargs="*", default=None)
     parser.add_argument("--skip-report", action="store_true")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write the calibrated thresholds into conf/base/parameters_drift.yml first",
+    )
     args = parser.parse_args()
     params, common_seed = load_params()
     if args.sample_size:
@@ -172,6 +177,11 @@ def main() -> None:
         )
     suggested = {name: round(max(v) + margin * (max(v) - min(v)), 4) for name, v in calib.items()}
     print("suggested thresholds (max + margin x spread):", json.dumps(suggested))
+    if args.write:
+        write_thresholds(suggested)
+        fresh, _ = load_params()
+        params = {**params, "thresholds": fresh["thresholds"]}
+        print("wrote the thresholds into conf/base/parameters_drift.yml")
     result = {
         "seeds": seeds,
         "margin": margin,
@@ -232,6 +242,24 @@ def main() -> None:
     out = ROOT / "benchmarks/results/drift_calibration.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")
+
+
+def write_thresholds(suggested: dict[str, float]) -> None:
+    """Replace the threshold values in ``conf/base/parameters_drift.yml`` (comments kept)."""
+    path = ROOT / "conf/base/parameters_drift.yml"
+    lines = path.read_text().splitlines(keepends=True)
+    keys = {name.split(":")[-1]: value for name, value in suggested.items()}
+    inside = False
+    for i, line in enumerate(lines):
+        if line.strip() == "thresholds:":
+            inside = True
+            continue
+        if inside and line.strip() and not line.startswith("    "):
+            inside = False
+        match = re.match(r"^(\s+)(\w+): [0-9.]+(.*)$", line.rstrip("\n"))
+        if inside and match and match.group(2) in keys:
+            lines[i] = f"{match.group(1)}{match.group(2)}: {keys[match.group(2)]}{match.group(3)}\n"
+    path.write_text("".join(lines))
 
 
 def _padded(vcur: pd.DataFrame, cur: pd.DataFrame, seed: int) -> np.ndarray:
