@@ -80,12 +80,12 @@ def run_kedro(project: Path) -> dict:
         + evaluate.create_pipeline()
     )
     with KedroSession.create(project_path=project, runtime_params=RUNTIME_PARAMS) as session:
-        context = session.load_context()
+        catalog = session.load_context().catalog  # (each `context.catalog` is a new one)
         # evaluate scores every training pipeline's models: here only train_classical trains
         for name in evaluate.pipeline.MODEL_INPUTS:
             if name != "train_classical_models":
-                context.catalog[name] = {}
-        SequentialRunner().run(pipeline, context.catalog, hook_manager=session._hook_manager)
+                catalog[name] = {}
+        SequentialRunner().run(pipeline, catalog, hook_manager=session._hook_manager)
     metrics = json.loads((project / "data/08_reporting/evaluate/metrics.json").read_text())
     return {mid: m["accuracy"] for mid, m in metrics.items()}
 
