@@ -2,7 +2,7 @@
 
 from .leaderboard import LEADERBOARD_COLUMNS, build_leaderboard
 from .metrics import METRIC_KEYS, classification_metrics, confusion_rows, pr_points, roc_points
-from .speed import latency_ms, throughput
+from .speed import latency_ms, throughput, throughput_batch_size
 
 __all__ = [
     "LEADERBOARD_COLUMNS",
@@ -14,4 +14,5 @@ __all__ = [
     "pr_points",
     "roc_points",
     "throughput",
+    "throughput_batch_size",
 ]

@@ -29,6 +29,21 @@ def latency_ms(model: TextModel, texts: Sequence[str], warmup: int = 2) -> dict[
     }
 
 
+def throughput_batch_size(
+    max_reviews: int, latency_ms_median: float, budget_seconds: float, floor: int
+) -> int:
+    """Reviews in the throughput batch: ``max_reviews``, cut to about ``budget_seconds`` of work.
+
+    A slow model (BERT on CPU: ~45 ms a review) would spend minutes on a 2,000-review batch;
+    its per-review latency bounds the batch so that every model costs seconds, never less than
+    ``floor`` reviews (enough for batching to pay off).
+    """
+    if not latency_ms_median or latency_ms_median != latency_ms_median:  # 0 or NaN
+        return max_reviews
+    affordable = int(budget_seconds * 1000.0 / latency_ms_median)
+    return max(min(max_reviews, floor), min(max_reviews, affordable))
+
+
 def throughput(model: TextModel, texts: Sequence[str]) -> dict[str, float]:
     """Reviews per second for one large batch of raw texts."""
     texts = list(texts)

@@ -20,7 +20,13 @@ from mlops_pipeline.pipelines.evaluate import nodes
 from mlops_pipeline.pipelines.evaluate.pipeline import MODEL_INPUTS, create_pipeline
 
 PROJECT = Path(__file__).resolve().parents[3]
-PARAMS = {"latency_reviews": 3, "throughput_reviews": 10, "curve_points": 20, "top_features": 3}
+PARAMS = {
+    "latency_reviews": 3,
+    "throughput_reviews": 10,
+    "throughput_seconds": 15,
+    "curve_points": 20,
+    "top_features": 3,
+}
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from mlops_pipeline.evaluation.subset import stratified_subset
 from mlops_pipeline.models.bert import BertTextModel
 from mlops_pipeline.pipelines.evaluate import nodes
 
-PARAMS = {"latency_reviews": 2, "throughput_reviews": 5, "curve_points": 20, "top_features": 3,
+PARAMS = {"latency_reviews": 2, "throughput_reviews": 5, "throughput_seconds": 15,"curve_points": 20, "top_features": 3,
           "test_subset": {"size": 20}}  # fmt: skip
 
 

@@ -24,6 +24,12 @@ class Parameters(StrictModel):
     throughput_reviews: int = Field(
         ge=1, description="Raw test reviews scored in one batch (throughput, reviews/s)."
     )
+    throughput_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="Rough time budget of one model's throughput batch: a slow model (BERT on "
+        "CPU) is timed on fewer reviews (its latency sets how many; at least `latency_reviews`).",
+    )
     curve_points: int = Field(
         ge=2, description="ROC / precision-recall points kept per model (small committed files)."
     )
