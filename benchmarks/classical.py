@@ -98,8 +98,8 @@ def run_plain(project: Path) -> dict:
 
     from mlops_pipeline.evaluation import classification_metrics, latency_ms, throughput
     from mlops_pipeline.features import build_vectorizer
-    from mlops_pipeline.models import ClassicalTextModel
-    from mlops_pipeline.models.selection import select_on_val
+    from mlops_pipeline.models.classical import ClassicalTextModel
+    from mlops_pipeline.models.classical.selection import select_on_val
     from mlops_pipeline.pipelines.evaluate.nodes import speed_sample
     from mlops_pipeline.text import TextPreprocessor
 
