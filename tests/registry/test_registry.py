@@ -205,3 +205,17 @@ def test_score_serves_the_registry_champion_else_select_champion(tmp_path, monke
     np.testing.assert_allclose(
         reference["proba"], registry.load(version).predict_proba(list(test_rows["text"]))[:, 1]
     )
+
+
+def test_a_process_with_other_global_uris_still_reads_its_store(tmp_path) -> None:
+    # the CLI and `score` never log, so mlflow's global URIs may point anywhere (or nowhere)
+    registry = fresh_registry()
+    version = registered(registry, tmp_path)
+    elsewhere = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    mlflow.set_tracking_uri(elsewhere)
+    mlflow.set_registry_uri(elsewhere)
+    try:
+        assert (registry.folder(version) / "model_card.json").exists()
+    finally:
+        mlflow.set_tracking_uri(registry.config.tracking_uri)
+        mlflow.set_registry_uri(registry.config.tracking_uri)

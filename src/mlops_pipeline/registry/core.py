@@ -212,6 +212,11 @@ class Registry:
         """Local model folder of ``version`` (downloaded when the store is remote)."""
         uri = f"models:/{self.name}/{version}"
         try:
+            # A process that never logged (the CLI, `score`) has no global URIs set, and
+            # mlflow resolves `models:/` through the global registry URI even when
+            # download_artifacts is given one: set both, as `log_folder` does.
+            self._mlflow.set_tracking_uri(self.config.tracking_uri)
+            self._mlflow.set_registry_uri(self.config.tracking_uri)
             local = Path(self._mlflow.artifacts.download_artifacts(artifact_uri=uri))
         except Exception as exc:  # noqa: BLE001 - any store error means "artifacts missing"
             raise RegistryError(
