@@ -68,14 +68,7 @@ def test_every_dataset_has_a_known_layer_and_layers_only_flow_down(registered):
                     unknown.add((name, layer))
                 else:
                     layers[name] = layer
-            # stacking (issue 15): the ensemble's combiner is fitted on its members' val
-            # predictions (07_model_output) - the one sanctioned upward read
-            stacked = node.name.startswith("train_ensemble_")
-            ins = [
-                layers[n]
-                for n in node.inputs
-                if n in layers and not (stacked and n.endswith("_val_predictions"))
-            ]
+            ins = [layers[n] for n in node.inputs if n in layers]
             outs = [layers[n] for n in node.outputs if n in layers]
             if ins and outs and max(order[x] for x in ins) > min(order[x] for x in outs):
                 upward.append((pipeline_name, node.name, ins, outs))
