@@ -104,3 +104,17 @@ def test_quick_arguments_are_small_slices(bench) -> None:
     assert json.loads(config[1]) == {"family": "word2vec", "sg": 1, "epochs": 3}
     assert config[2:] == ["--workers", "1"]
     assert sys.executable  # the scripts run with this interpreter
+
+
+def test_readme_results_are_rewritten_between_the_markers(bench) -> None:
+    readme = bench.ROOT / "README.md"
+    readme.write_text(f"# intro\n{bench.README_START}\nold numbers\n{bench.README_END}\n## after\n")
+    assert bench.main(["--report-only", "--readme", "--date", "2026-01-04"]) == 0
+    text = readme.read_text()
+    assert (
+        "old numbers" not in text and text.startswith("# intro\n") and text.endswith("## after\n")
+    )
+    assert "| 1 | nbsvm__tfidf | 0.91 |" in text and "2026-01-04" in text
+    readme.write_text("# no markers\n")
+    with pytest.raises(SystemExit):
+        bench.main(["--report-only", "--readme", "--date", "2026-01-04"])
