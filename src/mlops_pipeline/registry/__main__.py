@@ -18,7 +18,14 @@ from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.run_lock import pipeline_lock
 from mlops_pipeline.tracking.config import load_tracking_config
 
-from .core import CHALLENGER, CHAMPION, Registry, best_val_folder, register_folder
+from .core import (
+    CHALLENGER,
+    CHAMPION,
+    Registry,
+    best_val_folder,
+    register_first_champion,
+    register_folder,
+)
 
 LOCK_NAME = "retrain"
 
@@ -83,13 +90,7 @@ def run(argv: list[str] | None = None) -> int:
                 print(f"champion already set: version {current.version} ({current.model_id})")
                 return 0
             folder = best_val_folder(root / args.models_root)
-            version = register_folder(
-                registry,
-                folder,
-                run_name=f"first champion {folder.name}",
-                tags={"source": "best val_metrics.accuracy"},
-            )
-            registry.promote(version, reason="first champion: best val accuracy")
+            version = register_first_champion(registry, folder)
             print(f"champion: version {version} ({folder.name}, best val accuracy)")
     return 0
 

@@ -329,6 +329,22 @@ def register_folder(
     return registry.register(model_uri, run_id, tags=version_tags)
 
 
+def register_first_champion(registry: Registry, folder: str | Path) -> int:
+    """Register ``folder`` (the best-val model) and point ``champion`` at it; the version.
+
+    The one implementation behind `registry init` and the first `retrain` cycle.
+    """
+    folder = Path(folder)
+    version = register_folder(
+        registry,
+        folder,
+        run_name=f"first champion {folder.name}",
+        tags={"source": "best val_metrics.accuracy"},
+    )
+    registry.promote(version, reason="first champion: best val_metrics.accuracy")
+    return version
+
+
 def best_val_folder(models_root: str | Path) -> Path:
     """The first champion: the model folder with the best ``val_metrics.accuracy``
     (:func:`mlops_pipeline.models.champion.select_champion`, the project's one rule)."""

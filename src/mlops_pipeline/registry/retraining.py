@@ -47,7 +47,7 @@ from mlops_pipeline.evaluation.metrics import classification_metrics
 from mlops_pipeline.models.base import hash_arrays, read_card, shared_preprocessor
 from mlops_pipeline.scoring import read_reviews, validate_reviews
 
-from .core import CHALLENGER, CHAMPION, Registry, register_folder
+from .core import CHALLENGER, CHAMPION, Registry, register_first_champion, register_folder
 from .drift_gate import detect_drift
 
 logger = logging.getLogger(__name__)
@@ -353,13 +353,7 @@ def ensure_champion(registry: Registry, inputs: CycleInputs) -> int:
     if inputs.first_champion is None:
         raise RuntimeError("no champion in the registry and no candidate models to choose one")
     folder = inputs.first_champion()
-    version = register_folder(
-        registry,
-        folder,
-        run_name=f"first champion {folder.name}",
-        tags={"source": "best val_metrics.accuracy"},
-    )
-    registry.promote(version, reason="first champion: best val_metrics.accuracy")
+    version = register_first_champion(registry, folder)
     logger.info("first champion: %s as version %s", folder.name, version)
     return version
 
