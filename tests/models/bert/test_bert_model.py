@@ -73,12 +73,15 @@ def test_a_few_training_steps_reduce_the_loss() -> None:
                                                        torch.from_numpy(labels)))  # fmt: skip
 
     before = loss()
-    settings = {**DEFAULT_TRAINING, "epochs": 4, "batch_size": 4, "learning_rate": 5e-3,
-                "warmup_ratio": 0.0, "patience": 9}  # fmt: skip
+    # 12 epochs of batch 8 at 3e-3 learn this set for every init/dropout seed tried (0-7), so the
+    # test does not hang on one lucky trajectory; dropout draws from torch's global generator.
+    settings = {**DEFAULT_TRAINING, "epochs": 12, "batch_size": 8, "learning_rate": 3e-3,
+                "warmup_ratio": 0.0, "patience": 99}  # fmt: skip
+    torch.manual_seed(0)
     with torch_compute(threads=1, deterministic=True):
         result = train_classifier(network, (sequences, labels), None, settings, 0,
                                   torch.device("cpu"), None, seed=0, progress=False)  # fmt: skip
-    assert result["optimizer_steps"] == 4 * 16
+    assert result["optimizer_steps"] == 12 * 8
     assert loss() < before - 0.3
     assert result["samples_per_second"] > 0 and result["peak_memory_mb"] > 0
 
