@@ -7,7 +7,7 @@ import torch
 from synthetic_lstm import config, fitted_model, token_data
 
 from mlops_pipeline.models.lstm import LSTMTextModel, RecurrentClassifier
-from mlops_pipeline.models.lstm.training import bucket_batches, make_optimizer, train_step
+from mlops_pipeline.models.lstm.training import make_optimizer, train_step
 
 
 def test_learns_a_separable_signal_well_above_chance() -> None:
@@ -59,15 +59,6 @@ def test_early_stopping_stops_when_val_stops_improving() -> None:
     # the best state is the one kept: scoring val again gives the best epoch's accuracy
     proba = model.predict_proba_tokens(val_docs)[:, 1]
     assert np.mean((proba >= 0.5) == val_y) == max(accuracies)
-
-
-def test_bucketed_batches_cover_every_row_once_with_similar_lengths() -> None:
-    lengths = np.random.default_rng(0).integers(1, 300, 1000)
-    batches = bucket_batches(lengths, 32, np.random.default_rng(1), bucket_batches=8)
-    flat = np.concatenate(batches)
-    assert sorted(flat.tolist()) == list(range(1000))
-    spread = np.mean([np.ptp(lengths[b]) for b in batches])
-    assert spread < 0.25 * np.ptp(lengths)
 
 
 def test_same_parameters_give_the_same_metrics() -> None:

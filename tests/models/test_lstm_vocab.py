@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from mlops_pipeline.models.lstm import OOV, PAD, Vocabulary
-from mlops_pipeline.models.lstm.vocab import encode_documents, truncate
+from mlops_pipeline.models.lstm.vocab import encode_documents
 
 
 def test_vocabulary_reserves_pad_and_oov_and_orders_by_count() -> None:
@@ -29,17 +28,6 @@ def test_json_round_trip(tmp_path) -> None:
     assert Vocabulary.load(tmp_path / "vocab.json").itos == vocab.itos
     with pytest.raises(ValueError):
         Vocabulary.from_json('{"itos": ["a", "b"]}')
-
-
-def test_truncation_modes() -> None:
-    ids = np.arange(10)
-    assert truncate(ids, 4, "head").tolist() == [0, 1, 2, 3]
-    assert truncate(ids, 4, "tail").tolist() == [6, 7, 8, 9]
-    assert truncate(ids, 4, "head_tail", head=0.5).tolist() == [0, 1, 8, 9]
-    assert truncate(ids, 4, "head_tail", head=0.25).tolist() == [0, 7, 8, 9]
-    assert truncate(ids, 20, "head_tail").tolist() == list(range(10))
-    with pytest.raises(ValueError):
-        truncate(ids, 4, "middle")
 
 
 def test_empty_documents_encode_to_one_oov() -> None:

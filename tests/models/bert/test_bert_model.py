@@ -13,7 +13,7 @@ import yaml
 
 from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.models.bert import DEFAULT_CONFIG, BertTextModel, resolve_source
-from mlops_pipeline.models.bert.encoding import encode, length_grouped_batches, truncate_ids
+from mlops_pipeline.models.bert.encoding import encode
 from mlops_pipeline.models.bert.source import DEFAULT_SOURCE, load_pretrained
 from mlops_pipeline.models.bert.tiny import tiny_bert, tiny_tokenizer
 from mlops_pipeline.models.bert.training import (
@@ -124,25 +124,13 @@ def test_prepared_text_light_equals_the_raw_text_path(fitted: BertTextModel) -> 
     np.testing.assert_array_equal(fitted.predict_proba_prepared(frame), fitted.predict_proba(raw))
 
 
-def test_head_tail_truncation_keeps_the_first_and_last_tokens() -> None:
-    ids = list(range(100))
-    assert truncate_ids(ids, 10, "head_tail", 0.3) == [0, 1, 2, 93, 94, 95, 96, 97, 98, 99]
-    assert truncate_ids(ids, 10, "head", 0.3) == list(range(10))
-    assert truncate_ids(ids, 10, "tail", 0.3) == list(range(90, 100))
-    assert truncate_ids(ids[:5], 10, "head_tail", 0.3) == ids[:5]
+def test_encoding_keeps_cls_sep_and_the_first_and_last_tokens() -> None:
     tokenizer = tiny_tokenizer()
     text = "first " + "movie " * 200 + "last"
     (seq,) = encode(tokenizer, [text], 16, "head_tail", 0.25)
     tokens = tokenizer.convert_ids_to_tokens(seq.tolist())
     assert len(seq) == 16 and tokens[0] == "[CLS]" and tokens[-1] == "[SEP]"
     assert tokens[1] == "first" and tokens[-2] == "last"
-
-
-def test_length_grouped_batches_cover_every_row_once() -> None:
-    lengths = np.random.default_rng(0).integers(3, 300, 103)
-    batches = length_grouped_batches(lengths, 8, np.random.default_rng(1), pool_batches=4)
-    assert sorted(np.concatenate(batches).tolist()) == list(range(103))
-    assert all(np.all(np.diff(lengths[b]) >= 0) for b in batches)
 
 
 def test_device_and_precision_selection_with_cuda_mocked(monkeypatch) -> None:

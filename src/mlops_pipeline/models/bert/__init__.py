@@ -1,6 +1,6 @@
 """BERT-family text classifier (pipeline ``train_bert``): see docs/models.md "BERT"."""
 
-from .model import DEFAULT_CONFIG, INTERFACE, BertTextModel, resolve_config, val_metrics
+from .model import DEFAULT_CONFIG, INTERFACE, BertTextModel, resolve_config
 from .source import DEFAULT_SOURCE, load_pretrained, package_model_dir, resolve_source
 
 __all__ = [
@@ -12,5 +12,4 @@ __all__ = [
     "package_model_dir",
     "resolve_config",
     "resolve_source",
-    "val_metrics",
 ]

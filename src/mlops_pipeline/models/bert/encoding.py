@@ -1,4 +1,7 @@
-"""Token ids for BERT: head+tail truncation, length-grouped batches, dynamic padding."""
+"""Token ids for BERT: ``[CLS] ids [SEP]`` (truncated as configured) and dynamic padding.
+
+Truncation and batch order are :mod:`mlops_pipeline.models.sequence_model`'s (shared with the
+LSTM)."""
 
 from __future__ import annotations
 
@@ -8,27 +11,7 @@ from typing import Any
 import numpy as np
 import torch
 
-TRUNCATIONS = ("head", "tail", "head_tail")
-
-
-def truncate_ids(ids: Sequence[int], budget: int, truncation: str, head: float) -> list[int]:
-    """At most ``budget`` ids: the first ones, the last ones, or both (``head`` share first).
-
-    ``head_tail`` keeps ``round(budget * head)`` ids from the start and the rest from the end
-    (Sun et al. 2019: for long IMDb reviews the start and the end carry the verdict).
-    """
-    if truncation not in TRUNCATIONS:
-        raise ValueError(f"truncation must be one of {TRUNCATIONS}, got {truncation!r}")
-    ids = list(ids)
-    if len(ids) <= budget:
-        return ids
-    if truncation == "head":
-        return ids[:budget]
-    if truncation == "tail":
-        return ids[len(ids) - budget :]
-    n_head = int(round(budget * head))
-    n_tail = budget - n_head
-    return ids[:n_head] + (ids[len(ids) - n_tail :] if n_tail else [])
+from mlops_pipeline.models.sequence_model import truncate
 
 
 def encode(
@@ -43,30 +26,9 @@ def encode(
     pieces = encoded["input_ids"]
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
     return [
-        np.asarray([cls, *truncate_ids(ids, max_length - 2, truncation, head), sep], np.int64)
+        np.concatenate([[cls], truncate(ids, max_length - 2, truncation, head), [sep]])
         for ids in pieces
     ]
-
-
-def length_grouped_batches(
-    lengths: np.ndarray, batch_size: int, rng: np.random.Generator, pool_batches: int = 50
-) -> list[np.ndarray]:
-    """Batches of similar length in random order: shuffled pools of ``batch_size *
-    pool_batches`` rows, each sorted by length and cut into batches; batch order shuffled."""
-    order = rng.permutation(len(lengths))
-    pool = max(1, int(batch_size) * int(pool_batches))
-    batches: list[np.ndarray] = []
-    for start in range(0, len(order), pool):
-        part = order[start : start + pool]
-        part = part[np.argsort(lengths[part], kind="stable")]
-        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
-    return [batches[i] for i in rng.permutation(len(batches))]
-
-
-def sorted_batches(lengths: np.ndarray, batch_size: int) -> list[np.ndarray]:
-    """Inference batches over rows sorted by length (least padding), longest first."""
-    order = np.argsort(-lengths, kind="stable")
-    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
 def collate(

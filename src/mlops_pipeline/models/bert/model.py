@@ -10,7 +10,6 @@ Folder layout written by :meth:`BertTextModel.save` (nothing is unpickled when l
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import time
@@ -21,14 +20,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.metrics import roc_auc_score
 
 from mlops_pipeline.atomic_io import atomic_directory
-from mlops_pipeline.models.base import ModelCard, TextModel, hash_arrays, hash_params, read_card
+from mlops_pipeline.models.base import ModelCard, hash_arrays, hash_params
 from mlops_pipeline.models.base import write_card as _write_card
+from mlops_pipeline.models.sequence_model import (
+    CONFIG_FILE,
+    TRUNCATIONS,
+    SequenceTextModel,
+    resolve_options,
+)
 from mlops_pipeline.torch_runtime import seed_everything, select_device, torch_compute
 
-from .encoding import TRUNCATIONS, encode
+from .encoding import encode
 from .source import DEFAULT_SOURCE, load_pretrained
 from .training import (
     enable_tf32,
@@ -43,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 INTERFACE = "mlops_pipeline.models.bert.model:BertTextModel"
 PREPROCESS_FILE = "preprocess.json"
-CONFIG_FILE = "config.json"
 TRANSFORMER_DIR = "transformer"
 TEST_SCORING = ("subset", "full")
 
@@ -64,18 +67,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 def resolve_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
     """Defaults overlaid with ``config`` (unknown keys refused); ``training`` fully resolved."""
-    resolved = copy.deepcopy(DEFAULT_CONFIG)
-    unknown = set(config or {}) - set(DEFAULT_CONFIG)
-    if unknown:
-        raise ValueError(f"unknown train_bert option(s) {sorted(unknown)}")
-    for key, value in (config or {}).items():
-        if key == "encoding":
-            unknown = set(value or {}) - set(resolved[key])
-            if unknown:
-                raise ValueError(f"unknown train_bert.encoding option(s) {sorted(unknown)}")
-            resolved[key].update(value or {})
-        else:
-            resolved[key] = copy.deepcopy(value)
+    resolved = resolve_options(DEFAULT_CONFIG, config, "train_bert", ("encoding",))
     resolved["training"] = training_settings(resolved["training"])
     if resolved["encoding"]["truncation"] not in TRUNCATIONS:
         raise ValueError(f"train_bert.encoding.truncation must be one of {TRUNCATIONS}")
@@ -84,19 +76,7 @@ def resolve_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
     return resolved
 
 
-def val_metrics(labels: Sequence[int], proba: np.ndarray) -> dict[str, Any]:
-    """``{accuracy, roc_auc, rows}`` of P(positive) ``proba`` (DESIGN.md val scores)."""
-    y = np.asarray(labels).astype(int)
-    p = np.asarray(proba, dtype=np.float64)
-    both = len(np.unique(y)) == 2
-    return {
-        "accuracy": round(float(np.mean((p >= 0.5) == (y == 1))), 5),
-        "roc_auc": round(float(roc_auc_score(y, p)), 5) if both else None,
-        "rows": int(len(y)),
-    }
-
-
-class BertTextModel(TextModel):
+class BertTextModel(SequenceTextModel):
     """A transformer encoder (BERT family) fine-tuned for 2-class sentiment.
 
     Args:
@@ -133,9 +113,6 @@ class BertTextModel(TextModel):
             raise RuntimeError(f"{self.model_id} is not fitted")
         enc = self.config["encoding"]
         return encode(self.tokenizer, texts, enc["max_length"], enc["truncation"], enc["head"])
-
-    def _threads(self) -> int | None:
-        return self.config["cpu_threads"] if self.device.type == "cpu" else None
 
     # -- training --------------------------------------------------------------------------
     def fit(
@@ -178,7 +155,7 @@ class BertTextModel(TextModel):
             cfg["encoding"]["max_length"],
         )  # fmt: skip
         start = time.perf_counter()
-        with torch_compute(self._threads(), cfg["deterministic"]):
+        with torch_compute(self.cpu_threads(), cfg["deterministic"]):
             result = train_classifier(
                 self.network, fit, val, cfg["training"], self.tokenizer.pad_token_id,
                 self.device, dtype, self.seed, cfg["show_progress"],
@@ -216,13 +193,6 @@ class BertTextModel(TextModel):
         self.device = torch.device("cpu")
         return self
 
-    def record_val_metrics(self, labels: Sequence[int], proba: np.ndarray) -> dict[str, Any]:
-        """Score P(positive) on (a subset of) ``val`` and store it as the card's ``val_metrics``."""
-        if self.card is None:
-            raise RuntimeError(f"{self.model_id}: fit before scoring")
-        self.card.val_metrics = val_metrics(labels, proba)
-        return self.card.val_metrics
-
     # -- inference -------------------------------------------------------------------------
     def predict_proba_light(self, texts: Sequence[str]) -> np.ndarray:
         """``(n, 2)`` probabilities of light-cleaned texts (batched by length, no grad)."""
@@ -232,7 +202,7 @@ class BertTextModel(TextModel):
         if not sequences:
             return np.empty((0, 2))
         dtype = select_precision(self.device, self.config["precision"])
-        with torch_compute(self._threads(), self.config["deterministic"]):
+        with torch_compute(self.cpu_threads(), self.config["deterministic"]):
             logits = predict_logits(
                 self.network, sequences, self.tokenizer.pad_token_id, self.device, dtype,
                 self.config["training"]["eval_batch_size"],
@@ -252,12 +222,9 @@ class BertTextModel(TextModel):
         return self.predict_proba_light(list(frame["text_light"]))
 
     def to(self, device: str | torch.device) -> BertTextModel:
-        """Move inference to ``device`` (``auto`` | ``cpu`` | ``cuda``)."""
-        if self.network is None:
-            raise RuntimeError(f"{self.model_id} is not fitted")
-        self.device = select_device(str(device), parameter="device")
+        """Move inference to ``device`` (``auto`` | ``cpu`` | ``cuda``), TF32 on for CUDA."""
+        super().to(device)
         enable_tf32(self.device)
-        self.network.to(self.device)
         return self
 
     # -- persistence -----------------------------------------------------------------------
@@ -280,11 +247,7 @@ class BertTextModel(TextModel):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         directory = Path(directory)
-        card = read_card(directory)
-        if card.interface != INTERFACE:
-            raise ValueError(f"{directory} holds a {card.interface!r} model, not {INTERFACE!r}")
-        config = json.loads((directory / CONFIG_FILE).read_text())
-        model_id, seed = config.pop("model_id", card.model_id), int(config.pop("seed", 0))
+        card, config, model_id, seed = cls.read_saved(directory, INTERFACE)
         model = cls(
             preprocess_config=json.loads((directory / PREPROCESS_FILE).read_text()),
             config=config,

@@ -17,9 +17,10 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from mlops_pipeline.models.sequence_model import length_grouped_batches, sorted_batches
 from mlops_pipeline.torch_runtime import DeviceUnavailableError
 
-from .encoding import collate, length_grouped_batches, sorted_batches
+from .encoding import collate
 
 logger = logging.getLogger(__name__)
 

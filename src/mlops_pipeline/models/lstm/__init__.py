@@ -8,7 +8,7 @@ Device choice, threads, precision and seeding: :mod:`mlops_pipeline.torch_runtim
 - :mod:`.model` - :class:`LSTMTextModel` (raw text in, safetensors + JSON on disk)
 """
 
-from .model import INTERFACE, LSTMTextModel, val_metrics
+from .model import INTERFACE, LSTMTextModel
 from .network import RecurrentClassifier
 from .vocab import OOV, PAD, Vocabulary
 
@@ -19,5 +19,4 @@ __all__ = [
     "LSTMTextModel",
     "RecurrentClassifier",
     "Vocabulary",
-    "val_metrics",
 ]

@@ -11,7 +11,6 @@ Folder layout written by :meth:`LSTMTextModel.save` (nothing is unpickled when l
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -22,17 +21,11 @@ import numpy as np
 import pandas as pd
 import torch
 from safetensors.torch import load_file, save_file
-from sklearn.metrics import roc_auc_score
 
 from mlops_pipeline.atomic_io import atomic_directory
-from mlops_pipeline.models.base import (
-    ModelCard,
-    TextModel,
-    hash_arrays,
-    hash_params,
-    read_card,
-)
+from mlops_pipeline.models.base import ModelCard, hash_arrays, hash_params
 from mlops_pipeline.models.base import write_card as _write_card
+from mlops_pipeline.models.sequence_model import CONFIG_FILE, SequenceTextModel, resolve_options
 from mlops_pipeline.torch_runtime import (
     autocast_dtype,
     seed_everything,
@@ -47,7 +40,6 @@ from .vocab import Vocabulary, encode_documents
 INTERFACE = "mlops_pipeline.models.lstm.model:LSTMTextModel"
 PREPROCESS_FILE = "preprocess.json"
 VOCAB_FILE = "vocab.json"
-CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.safetensors"
 
 #: Keys of ``train_lstm`` the model reads (parameters_train_lstm.yml documents each).
@@ -66,36 +58,13 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 def resolve_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
     """Defaults overlaid with ``config``; ``network``/``training`` fully resolved."""
-    resolved = copy.deepcopy(DEFAULT_CONFIG)
-    unknown = set(config or {}) - set(DEFAULT_CONFIG)
-    if unknown:
-        raise ValueError(f"unknown train_lstm option(s) {sorted(unknown)}")
-    for key, value in (config or {}).items():
-        if key in ("vocabulary", "encoding"):
-            unknown = set(value or {}) - set(resolved[key])
-            if unknown:
-                raise ValueError(f"unknown train_lstm.{key} option(s) {sorted(unknown)}")
-            resolved[key].update(value or {})
-        else:
-            resolved[key] = copy.deepcopy(value)
+    resolved = resolve_options(DEFAULT_CONFIG, config, "train_lstm", ("vocabulary", "encoding"))
     resolved["network"] = architecture(resolved["network"] or {})
     resolved["training"] = training_settings(resolved["training"])
     return resolved
 
 
-def val_metrics(labels: Sequence[int], proba: np.ndarray) -> dict[str, Any]:
-    """``{accuracy, roc_auc, rows}`` of P(positive) ``proba`` (DESIGN.md val scores)."""
-    y = np.asarray(labels).astype(int)
-    p = np.asarray(proba, dtype=np.float64)
-    both = len(np.unique(y)) == 2
-    return {
-        "accuracy": round(float(np.mean((p >= 0.5) == (y == 1))), 5),
-        "roc_auc": round(float(roc_auc_score(y, p)), 5) if both else None,
-        "rows": int(len(y)),
-    }
-
-
-class LSTMTextModel(TextModel):
+class LSTMTextModel(SequenceTextModel):
     """A (Bi)LSTM/GRU sentiment classifier over the project's tokens.
 
     Args:
@@ -184,8 +153,7 @@ class LSTMTextModel(TextModel):
         if val_tokens is not None and val_labels is not None:
             val = (self.encode(val_tokens), np.asarray(val_labels, dtype=np.float32))
         start = time.perf_counter()
-        threads = cfg["cpu_threads"] if self.device.type == "cpu" else None
-        with torch_compute(threads, cfg["deterministic"]):
+        with torch_compute(self.cpu_threads(), cfg["deterministic"]):
             result = train_network(
                 self.network, fit, val, cfg["training"], self.device, amp, self.seed,
                 cfg["show_progress"],
@@ -218,13 +186,6 @@ class LSTMTextModel(TextModel):
         self.device = torch.device("cpu")
         return self
 
-    def record_val_metrics(self, labels: Sequence[int], proba: np.ndarray) -> dict[str, Any]:
-        """Score P(positive) on ``val`` and store it as the card's ``val_metrics``."""
-        if self.card is None:
-            raise RuntimeError(f"{self.model_id}: fit before scoring")
-        self.card.val_metrics = val_metrics(labels, proba)
-        return self.card.val_metrics
-
     # -- inference -------------------------------------------------------------------------
     def predict_proba_tokens(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """``(n, 2)`` probabilities from token lists (batched, sorted by length, no grad)."""
@@ -234,8 +195,7 @@ class LSTMTextModel(TextModel):
         if not sequences:
             return np.empty((0, 2))
         amp = autocast_dtype(self.device, self.config["precision"])
-        threads = self.config["cpu_threads"] if self.device.type == "cpu" else None
-        with torch_compute(threads, self.config["deterministic"]):
+        with torch_compute(self.cpu_threads(), self.config["deterministic"]):
             logits = predict_logits(
                 self.network, sequences, self.device, amp,
                 self.config["training"]["eval_batch_size"],
@@ -253,14 +213,6 @@ class LSTMTextModel(TextModel):
         if "tokens" not in frame:
             return self.predict_proba(list(frame["text"]))
         return self.predict_proba_tokens([list(t) for t in frame["tokens"]])
-
-    def to(self, device: str | torch.device) -> LSTMTextModel:
-        """Move inference to ``device`` (``auto`` | ``cpu`` | ``cuda``)."""
-        if self.network is None:
-            raise RuntimeError(f"{self.model_id} is not fitted")
-        self.device = select_device(str(device), parameter="device")
-        self.network.to(self.device)
-        return self
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
@@ -282,11 +234,7 @@ class LSTMTextModel(TextModel):
     def load(cls, directory: str | Path, device: str = "cpu") -> LSTMTextModel:
         """Load a folder written by :meth:`save` (JSON + safetensors; no pickle)."""
         directory = Path(directory)
-        card = read_card(directory)
-        if card.interface != INTERFACE:
-            raise ValueError(f"{directory} holds a {card.interface!r} model, not {INTERFACE!r}")
-        config = json.loads((directory / CONFIG_FILE).read_text())
-        model_id, seed = config.pop("model_id", card.model_id), int(config.pop("seed", 0))
+        card, config, model_id, seed = cls.read_saved(directory, INTERFACE)
         network_config = dict(config.pop("network"))
         vocab_size = int(network_config.pop("vocab_size"))
         model = cls(

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from mlops_pipeline.models.sequence_model import length_grouped_batches, sorted_batches
 from mlops_pipeline.torch_runtime import autocast
 
 from .vocab import PAD
@@ -46,21 +47,6 @@ def training_settings(config: Mapping[str, Any] | None) -> dict[str, Any]:
     return settings
 
 
-def bucket_batches(
-    lengths: np.ndarray, batch_size: int, rng: np.random.Generator, bucket_batches: int = 50
-) -> list[np.ndarray]:
-    """Index batches of similar length in random order: a shuffled pool of
-    ``batch_size * bucket_batches`` rows is sorted by length and cut into batches."""
-    order = rng.permutation(len(lengths))
-    pool = max(1, int(batch_size) * int(bucket_batches))
-    batches: list[np.ndarray] = []
-    for start in range(0, len(order), pool):
-        part = order[start : start + pool]
-        part = part[np.argsort(lengths[part], kind="stable")]
-        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
-    return [batches[i] for i in rng.permutation(len(batches))]
-
-
 def pad_batch(
     sequences: Sequence[np.ndarray], index: np.ndarray
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -81,13 +67,11 @@ def predict_logits(
 ) -> np.ndarray:
     """Logits in input order; batches of similar length (sorted), no gradients, eval mode."""
     lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
-    order = np.argsort(-lengths, kind="stable")
     out = np.empty(len(sequences), dtype=np.float32)
     was_training = model.training
     model.eval()
     with torch.inference_mode():
-        for start in range(0, len(order), int(batch_size)):
-            index = order[start : start + int(batch_size)]
+        for index in sorted_batches(lengths, batch_size):
             ids, lens = pad_batch(sequences, index)
             with autocast(device, amp_dtype):
                 logits = model(ids.to(device), lens)
@@ -191,7 +175,7 @@ def train_network(
     best_accuracy, best_epoch, best_state, stale = -1.0, 0, None, 0
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        batches = bucket_batches(lengths, batch_size, rng, settings["bucket_batches"])
+        batches = length_grouped_batches(lengths, batch_size, rng, settings["bucket_batches"])
         loss_sum, correct, seen = 0.0, 0, 0
         bar = tqdm(batches, desc=f"lstm epoch {epoch}/{epochs}", disable=not show_progress)
         for index in bar:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
+from mlops_pipeline.models.sequence_model import truncate
+
 PAD = 0
 OOV = 1
 PAD_TOKEN = "<pad>"
 OOV_TOKEN = "<unk>"
-TRUNCATIONS = ("head", "tail", "head_tail")
 
 
 class Vocabulary:
@@ -74,31 +75,6 @@ class Vocabulary:
     @classmethod
     def load(cls, path: str | Path) -> Vocabulary:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
-
-
-def truncate(
-    ids: np.ndarray, max_length: int, mode: str = "head_tail", head: float = 0.5
-) -> np.ndarray:
-    """At most ``max_length`` ids: the start (``head``), the end (``tail``), or both.
-
-    ``head_tail`` keeps the first ``round(head * max_length)`` and the last remaining ids:
-    reviews often state the verdict in their last sentences (Sun et al. 2019 found head+tail
-    truncation best for long IMDb reviews).
-    """
-    if mode not in TRUNCATIONS:
-        raise ValueError(f"truncation must be one of {TRUNCATIONS}, got {mode!r}")
-    n = int(max_length)
-    if n <= 0:
-        raise ValueError("max_length must be positive")
-    if len(ids) <= n:
-        return ids
-    if mode == "head":
-        return ids[:n]
-    if mode == "tail":
-        return ids[-n:]
-    n_head = min(n, max(0, round(float(head) * n)))
-    n_tail = n - n_head
-    return np.concatenate([ids[:n_head], ids[len(ids) - n_tail :]]) if n_tail else ids[:n_head]
 
 
 def encode_documents(

@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from mlops_pipeline.evaluation.subset import stratified_subset
-from mlops_pipeline.models.bert import BertTextModel, val_metrics
+from mlops_pipeline.models.bert import BertTextModel
+from mlops_pipeline.models.sequence_model import val_metrics
 from mlops_pipeline.text import TextPreprocessor
 
 logger = logging.getLogger(__name__)

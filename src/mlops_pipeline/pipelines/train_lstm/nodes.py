@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mlops_pipeline.models.lstm import LSTMTextModel, Vocabulary, val_metrics
+from mlops_pipeline.models.lstm import LSTMTextModel, Vocabulary
+from mlops_pipeline.models.sequence_model import val_metrics
 from mlops_pipeline.text import TextPreprocessor
 
 logger = logging.getLogger(__name__)
