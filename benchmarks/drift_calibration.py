@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from mlops_pipeline.datasets import TextModelsDataset  # noqa: E402
-from mlops_pipeline.drift import run_drift  # noqa: E402
+from mlops_pipeline.drift import DESCRIPTORS, run_drift  # noqa: E402
 from mlops_pipeline.embeddings import DocumentEmbedder  # noqa: E402
 from mlops_pipeline.models.champion import select_champion_from_sets  # noqa: E402
 from mlops_pipeline.scoring import predict_positive  # noqa: E402
@@ -114,6 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample-size", type=int, default=None)
     parser.add_argument("--seeds", type=int, nargs="*", default=None)
+    parser.add_argument("--sizes", type=int, nargs="*", default=None)
     parser.add_argument("--skip-report", action="store_true")
     parser.add_argument(
         "--write",
@@ -146,36 +147,44 @@ def main() -> None:
         .sort_values("review_id")
         .reset_index(drop=True)
     )
-    calib: dict[str, list[float]] = {}
+    sizes = args.sizes or params["calibration"]["sizes"]
+    calib: dict[int, dict[str, list[float]]] = {}
     rows = []
-    for seed in seeds:
-        started = time.perf_counter()
-        ref, cur = movie_halves(train, seed)
-        vref, vcur = movie_halves(val_preds.sort_values("review_id"), seed)
-        res = run_drift(
-            ref,
-            cur,
-            params=params,
-            seed=seed,
-            **kw,
-            reference_proba=vref["proba"].to_numpy(),
-            current_proba=_padded(vcur, cur, seed),
-        )
-        for name, sig in res.summary["signals"].items():
-            calib.setdefault(name, []).append(sig["score"])
-        rows.append(
-            {
-                "seed": seed,
-                "seconds": round(time.perf_counter() - started, 1),
-                **{k: v["score"] for k, v in res.summary["signals"].items()},
-            }
-        )
-        print(
-            f"calibration seed {seed}: "
-            + " ".join(f"{k}={v['score']:.4f}" for k, v in res.summary["signals"].items()),
-            flush=True,
-        )
-    suggested = {name: round(max(v) + margin * (max(v) - min(v)), 4) for name, v in calib.items()}
+    for size in sizes:
+        for seed in seeds:
+            started = time.perf_counter()
+            ref, cur = movie_halves(train, seed)
+            cur = _sample(cur, size, seed)
+            vref, vcur = movie_halves(val_preds.sort_values("review_id"), seed)
+            res = run_drift(
+                ref,
+                cur,
+                params=_single_set(params, size),
+                seed=seed,
+                **kw,
+                reference_proba=vref["proba"].to_numpy(),
+                current_proba=_padded(vcur, cur, seed),
+            )
+            signals = res.summary["signals"]
+            for name, sig in signals.items():
+                calib.setdefault(size, {}).setdefault(name, []).append(sig["score"])
+            rows.append(
+                {
+                    "size": size,
+                    "seed": seed,
+                    "seconds": round(time.perf_counter() - started, 1),
+                    **{k: v["score"] for k, v in signals.items()},
+                }
+            )
+            print(
+                f"calibration n={size} seed {seed}: "
+                + " ".join(f"{k}={v['score']:.4f}" for k, v in signals.items()),
+                flush=True,
+            )
+    suggested = {
+        size: {name: round(max(v) + margin * (max(v) - min(v)), 4) for name, v in by.items()}
+        for size, by in calib.items()
+    }
     print("suggested thresholds (max + margin x spread):", json.dumps(suggested))
     if args.write:
         write_thresholds(suggested)
@@ -184,12 +193,17 @@ def main() -> None:
         print("wrote the thresholds into conf/base/parameters_drift.yml")
     result = {
         "seeds": seeds,
+        "sizes": sizes,
         "margin": margin,
         "sample_size": params["sample_size"],
         "calibration": rows,
         "suggested": suggested,
         "batches": {},
+        "false_alarms": {},
     }
+    if not args.skip_report:
+        test = reviews[reviews["fold"] == "test"].sort_values("review_id").reset_index(drop=True)
+        result["false_alarms"] = false_alarms(test, train, model, params, kw, sizes, val_preds)
 
     if not args.skip_report:
         test = reviews[reviews["fold"] == "test"].sort_values("review_id").reset_index(drop=True)
@@ -244,22 +258,68 @@ def main() -> None:
     print(f"wrote {out.relative_to(ROOT)}")
 
 
-def write_thresholds(suggested: dict[str, float]) -> None:
-    """Replace the threshold values in ``conf/base/parameters_drift.yml`` (comments kept)."""
+def write_thresholds(suggested: dict[int, dict[str, float]]) -> None:
+    """Replace the ``thresholds:`` block of ``conf/base/parameters_drift.yml`` (the comments
+    above and the keys around it are kept)."""
     path = ROOT / "conf/base/parameters_drift.yml"
     lines = path.read_text().splitlines(keepends=True)
-    keys = {name.split(":")[-1]: value for name, value in suggested.items()}
-    inside = False
-    for i, line in enumerate(lines):
-        if line.strip() == "thresholds:":
-            inside = True
-            continue
-        if inside and line.strip() and not line.startswith("    "):
-            inside = False
-        match = re.match(r"^(\s+)(\w+): [0-9.]+(.*)$", line.rstrip("\n"))
-        if inside and match and match.group(2) in keys:
-            lines[i] = f"{match.group(1)}{match.group(2)}: {keys[match.group(2)]}{match.group(3)}\n"
-    path.write_text("".join(lines))
+    start = next(i for i, line in enumerate(lines) if line.strip() == "thresholds:")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
+    block = ["  thresholds:\n"]
+    for size in sorted(suggested):
+        values = suggested[size]
+        block.append(f"    {size}:\n")
+        for key in ("text", "embeddings", "prediction"):
+            block.append(f"      {key}: {values[key]}\n")
+        block.append("      descriptors:\n")
+        for name, value in values.items():
+            if name.startswith("descriptor:"):
+                block.append(f"        {name.split(':', 1)[1]}: {value}\n")
+    path.write_text("".join(lines[:start] + block + lines[end:]))
+
+
+def _sample(frame: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
+    """A seeded sample of ``size`` rows (all when fewer), in order."""
+    if len(frame) <= size:
+        return frame
+    pos = np.sort(np.random.default_rng(seed).choice(len(frame), size=size, replace=False))
+    return frame.iloc[pos].reset_index(drop=True)
+
+
+def _single_set(params: dict, size: int) -> dict:
+    """``params`` whose thresholds hold one placeholder set for ``size`` (scores only)."""
+    placeholder = {
+        "text": 0.99,
+        "embeddings": 0.99,
+        "prediction": 99.0,
+        "descriptors": {name: 99.0 for name in DESCRIPTORS},
+    }
+    return {**params, "thresholds": {size: placeholder}}
+
+
+def false_alarms(test, train, model, params, kw, sizes, val_preds, draws: int = 5) -> dict:
+    """Train vs test at each calibrated size (never tuned on): how many of ``draws`` seeded
+    test samples set the gate off with the written thresholds."""
+    out = {}
+    for size in sizes:
+        fired = []
+        for draw in range(draws):
+            batch = _sample(test, size, 100 + draw)
+            proba = predict_positive(model, batch["text"].tolist(), n_process=2)
+            res = run_drift(
+                train,
+                batch,
+                params=params,
+                seed=100 + draw,
+                **kw,
+                reference_proba=val_preds["proba"].to_numpy(),
+                current_proba=proba,
+            )
+            s = res.summary
+            fired.append([k for k, v in s["signals"].items() if v["drifted"]])
+        out[size] = {"draws": draws, "fired": sum(bool(f) for f in fired), "signals": fired}
+        print(f"false alarms train vs test n={size}: {out[size]['fired']} of {draws} {fired}")
+    return out
 
 
 def _padded(vcur: pd.DataFrame, cur: pd.DataFrame, seed: int) -> np.ndarray:

@@ -12,7 +12,9 @@ from mlops_pipeline.drift import (
     DESCRIPTORS,
     SUMMARY_KEYS,
     compute_descriptors,
+    gate_drift,
     run_drift,
+    select_thresholds,
     snapshot_dict,
     snapshot_html,
 )
@@ -20,16 +22,19 @@ from mlops_pipeline.embeddings import DocumentEmbedder
 
 WORDS = [f"w{i}" for i in range(300)]
 OTHER = [f"z{i}" for i in range(300)]
+SET = {
+    "text": 0.6,
+    "embeddings": 0.6,
+    "prediction": 0.25,
+    "descriptors": {name: 0.25 for name in DESCRIPTORS},
+}
+LOOSE = {**SET, "text": 0.9, "descriptors": {name: 0.9 for name in DESCRIPTORS}}
 PARAMS = {
     "sample_size": 300,
     "drift_share": 0.1,
     "explain_text": False,
-    "thresholds": {
-        "text": 0.6,
-        "embeddings": 0.6,
-        "prediction": 0.25,
-        "descriptors": {name: 0.25 for name in DESCRIPTORS},
-    },
+    "oov_vocabulary_size": 1000,
+    "thresholds": {20: LOOSE, 200: SET},  # by calibrated sample size
 }
 
 
@@ -135,6 +140,53 @@ def test_frames_without_tokens_use_the_preprocessor(embedder):
     cur = _reviews(200, 2).drop(columns="tokens")
     summary = run_drift(ref, cur, params=PARAMS, preprocessor=Splitter()).summary
     assert "embeddings" not in summary["signals"] and not summary["drift_detected"]
+    # no vocabulary: no oov_share signal (it would compare zeros with zeros)
+    assert "descriptor:oov_share" not in summary["signals"]
+
+
+def test_thresholds_follow_the_sample_size():
+    thresholds = {"50": {"text": 0.8}, 200: {"text": 0.7}, 5000: {"text": 0.6}}
+    assert select_thresholds(thresholds, 49) is None
+    assert select_thresholds(thresholds, 50) == (50, {"text": 0.8})
+    assert select_thresholds(thresholds, 4999) == (200, {"text": 0.7})
+    assert select_thresholds(thresholds, 10**6) == (5000, {"text": 0.6})
+
+
+def test_a_batch_below_the_smallest_calibrated_size_is_too_small_to_measure(embedder):
+    result = _run(_reviews(300, 1), _reviews(5, 2, words=OTHER, style="plain"), embedder)
+    summary = result.summary
+    assert summary["measurable"] is False and summary["drift_detected"] is None
+    assert summary["reason"].startswith("too small to measure: 5 rows")
+    assert summary["signals"] == {} and result.snapshot is None
+    assert tuple(summary) == SUMMARY_KEYS
+    json.dumps(summary)
+
+
+def test_a_small_batch_uses_its_own_thresholds(embedder):
+    summary = _run(_reviews(300, 1), _reviews(40, 2), embedder).summary
+    assert summary["measurable"] and summary["calibrated_rows"] == 20
+    assert summary["signals"]["text"]["threshold"] == LOOSE["text"]
+    assert summary["drift_detected"] is False, summary
+
+
+def test_the_gate_sees_texts_only_and_fires_on_a_different_form(embedder):
+    class Splitter:
+        def tokens(self, texts, n_process=1):
+            return [t.lower().replace(".", " ").split() for t in texts]
+
+    reference = _reviews(300, 1)
+    clean = gate_drift(
+        reference, _reviews(250, 2)["text"], PARAMS, seed=0, preprocessor=Splitter()
+    ).summary
+    assert clean["drift_detected"] is False, clean
+    assert "prediction" not in clean["signals"] and "embeddings" not in clean["signals"]
+    shouting = [t.upper() + "!!!" for t in _reviews(250, 3)["text"]]
+    loud = gate_drift(
+        reference, shouting, PARAMS, seed=0, preprocessor=Splitter(), embedder=embedder
+    ).summary
+    assert loud["drift_detected"] is True
+    assert loud["signals"]["descriptor:uppercase_share"]["drifted"]
+    assert "embeddings" in loud["signals"]
 
 
 def test_descriptors_values():

@@ -18,7 +18,12 @@ Signals (each a score, a threshold and ``drifted = score > threshold``):
   reference = its predictions on held-out ``val`` reviews.
 
 ``drift_detected`` is true when the share of drifted signals reaches ``drift_share``.
-Thresholds come from parameters and are calibrated on fit-vs-val (docs/drift.md).
+Thresholds come from parameters and are calibrated on fit-vs-val at several sample sizes
+(docs/drift.md): a batch is judged with the thresholds of the largest calibrated size not above
+its sampled rows, and a batch smaller than every calibrated size is "too small to measure"
+(``measurable: false``, ``drift_detected: null``, no report) instead of firing or passing.
+Signals whose inputs are absent are left out (no embedder: no ``embeddings``; no vocabulary:
+no ``descriptor:oov_share``; no probabilities: no ``prediction``).
 """
 
 from __future__ import annotations
@@ -35,12 +40,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlops_pipeline.evaluation.metrics import classification_metrics
+
 from .descriptors import DESCRIPTORS, compute_descriptors
 
 logger = logging.getLogger(__name__)
 
 SUMMARY_KEYS = (
     "drift_detected",
+    "measurable",
+    "reason",
+    "calibrated_rows",
     "drifted_share",
     "drift_share_threshold",
     "n_signals",
@@ -63,6 +73,51 @@ class DriftResult:
     snapshot: Any
     descriptors: dict[str, pd.DataFrame] = field(default_factory=dict)
     seconds: float = 0.0
+
+    @property
+    def measurable(self) -> bool:
+        """False when the batch was too small for any calibrated threshold (no snapshot)."""
+        return bool(self.summary.get("measurable", True))
+
+
+def select_thresholds(
+    thresholds: Mapping[Any, Mapping[str, Any]], rows: int
+) -> tuple[int, Mapping[str, Any]] | None:
+    """``(size, thresholds)`` calibrated for the largest sample size ``<= rows``; ``None``
+    when ``rows`` is below every calibrated size (too small to measure).
+
+    Scores of a same-population batch shrink as the batch grows, so thresholds calibrated on a
+    smaller sample than the batch are conservative (higher), never too low.
+    """
+    sizes = sorted(int(k) for k in thresholds)
+    if not sizes:
+        raise ValueError("drift.thresholds is empty: run benchmarks/drift_calibration.py --write")
+    fitting = [size for size in sizes if size <= rows]
+    if not fitting:
+        return None
+    size = fitting[-1]
+    by_int = {int(k): v for k, v in thresholds.items()}
+    return size, by_int[size]
+
+
+def _too_small(n_reference: int, n_current: int, params: Mapping[str, Any]) -> DriftResult:
+    smallest = min(int(k) for k in params["thresholds"])
+    reason = f"too small to measure: {n_current} rows, the smallest calibrated sample is {smallest}"
+    logger.warning("drift: %s", reason)
+    summary = {
+        "drift_detected": None,
+        "measurable": False,
+        "reason": reason,
+        "calibrated_rows": None,
+        "drifted_share": None,
+        "drift_share_threshold": float(params["drift_share"]),
+        "n_signals": 0,
+        "n_drifted": 0,
+        "signals": {},
+        "rows": {"reference": n_reference, "current": n_current},
+        "quality": None,
+    }
+    return DriftResult(summary=summary, snapshot=None)
 
 
 def _sample_positions(n: int, size: int, seed: int) -> np.ndarray:
@@ -161,16 +216,9 @@ def _embedding_plot(rows: int, seed: int) -> Iterator[None]:
 
 
 def _quality(proba: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
-    from sklearn.metrics import roc_auc_score
-
-    labels = np.asarray(labels, dtype=np.int64)
-    accuracy = float(np.mean((proba >= 0.5).astype(np.int64) == labels))
-    roc = float(roc_auc_score(labels, proba)) if len(np.unique(labels)) == 2 else None
-    return {
-        "accuracy": round(accuracy, 5),
-        "roc_auc": None if roc is None else round(roc, 5),
-        "rows": int(len(labels)),
-    }
+    """The champion's accuracy / ROC AUC / rows on one side (the project's metrics function)."""
+    scores = classification_metrics(labels, proba)
+    return {key: scores[key] for key in ("accuracy", "roc_auc", "rows")}
 
 
 def run_drift(
@@ -206,14 +254,19 @@ def run_drift(
     from evidently.metrics.embeddings import ModelDriftMethod
 
     started = time.perf_counter()
-    for name, frame in (("reference", reference), ("current", current)):
-        if "text" not in frame.columns or frame.empty:
-            raise ValueError(f"{name} needs a non-empty 'text' column")
+    if "text" not in reference.columns or reference.empty:
+        raise ValueError("reference needs a non-empty 'text' column")
+    if "text" not in current.columns:
+        raise ValueError("current needs a 'text' column")
     size = int(params["sample_size"])
-    thresholds = params["thresholds"]
     vocab = None if vocabulary is None else pd.Index(vocabulary)
     ref_pos = _sample_positions(len(reference), size, seed)
     cur_pos = _sample_positions(len(current), size, seed + 1)
+    chosen = select_thresholds(params["thresholds"], len(cur_pos))
+    if chosen is None:
+        return _too_small(int(len(reference)), int(len(current)), params)
+    calibrated_rows, thresholds = chosen
+    descriptors = [d for d in DESCRIPTORS if vocab is not None or d != "oov_share"]
     n_ref = len(ref_pos)
     if reference_proba is not None and current_proba is not None:
         n_ref = min(n_ref, len(reference_proba))
@@ -238,7 +291,7 @@ def run_drift(
         ref_df = pd.concat([ref_df, ref_block], axis=1)
         cur_df = pd.concat([cur_df, cur_block], axis=1)
 
-    numeric = list(DESCRIPTORS) + (["proba"] if with_proba else [])
+    numeric = descriptors + (["proba"] if with_proba else [])
     classification = None
     if with_quality and all(df["label"].nunique() == 2 for df in (ref_df, cur_df)):
         from evidently import BinaryClassification
@@ -260,7 +313,7 @@ def run_drift(
         name: ValueDrift(
             column=name, method=NUMERIC_METHOD, threshold=thresholds["descriptors"][name]
         )
-        for name in DESCRIPTORS
+        for name in descriptors
     }
     metrics.extend(descriptor_metrics.values())
     emb_metric = None
@@ -314,8 +367,16 @@ def run_drift(
             "reference": _quality(ref_df["proba"].to_numpy(), ref_df["label"].to_numpy()),
             "current": _quality(cur_df["proba"].to_numpy(), cur_df["label"].to_numpy()),
         }
+    detected = bool(share >= float(params["drift_share"]))
     summary = {
-        "drift_detected": bool(share >= float(params["drift_share"])),
+        "drift_detected": detected,
+        "measurable": True,
+        "reason": (
+            f"{n_drifted} of {len(signals)} signals drifted (drift from a share of "
+            f"{float(params['drift_share'])}); {len(cur_df)} current vs {len(ref_df)} reference "
+            f"rows, thresholds calibrated at {calibrated_rows} rows"
+        ),
+        "calibrated_rows": calibrated_rows,
         "drifted_share": round(share, 6),
         "drift_share_threshold": float(params["drift_share"]),
         "n_signals": len(signals),

@@ -1,12 +1,17 @@
 """The drift gate as a read-only command (the daily Airflow DAG's first task).
 
-``python -m mlops_pipeline.registry [--env ENV] gate [--reference FILE] [--incoming DIR]`` reads the batches in
-``retrain.batches.incoming`` without moving them, validates them (as ``retrain`` does) and
-runs the drift gate against the reference (the ``fit``/``val`` reviews of
-``<data_root>/02_intermediate/ingest/reviews.parquet``, or ``--reference``: any reviews file
-with a ``text`` column). Prints a JSON summary. Exit codes: ``0`` there is work for
-``retrain`` (drift detected, or a batch to quarantine); ``99`` nothing to do (no new batch, or
-no drift: the batches wait for the weekly run) — Airflow's BashOperator skips downstream tasks
+``python -m mlops_pipeline.registry [--env ENV] gate [--reference FILE] [--incoming DIR]`` runs
+the retrain intake as a dry run (:func:`.intake.intake` with ``dry_run=True``: the same
+verdicts, nothing moved) and the retrain cycle's drift check (:func:`.retraining.batch_drift`,
+the project's one drift implementation) on the batches a retrain run would judge: the valid
+incoming ones plus accepted ones no decision has used yet. Its reference comes through the
+Kedro catalog and parameters of ``ENV`` (``reviews``, ``reviews_preprocessed`` and
+``embeddings_word2vec_embedder``: the same rows and signals as ``retrain``), or ``--reference``:
+any reviews file with a ``text`` column (no embedder: text and descriptor signals only).
+
+Prints a JSON summary. Exit codes: ``0`` there is work for ``retrain`` (drift detected, or a
+batch to quarantine); ``99`` nothing to do (no new batch, no drift, or too little text to
+measure: the batches wait for the weekly run) — Airflow's BashOperator skips downstream tasks
 on exit code 99.
 """
 
@@ -18,68 +23,94 @@ from typing import Any
 
 import pandas as pd
 
-from mlops_pipeline.scoring import read_reviews, validate_reviews
+from mlops_pipeline.scoring import read_reviews
 
-from .drift_gate import detect_drift
-from .retraining import BATCH_SUFFIXES
+from .intake import (
+    Batch,
+    accepted_names,
+    intake,
+    load_batches,
+    read_decisions,
+    reference_and_holdout,
+    used_batches,
+)
+from .retraining import batch_drift
 
 SKIP = 99
 
 
-def load_settings(root: Path, env: str) -> tuple[dict[str, Any], int, str]:
-    """``(params:retrain, common.seed, data_root)`` of environment ``env``."""
-    from kedro.config import OmegaConfigLoader
+def load_run_inputs(
+    root: Path, env: str, reference_file: Path | None
+) -> tuple[dict[str, Any], pd.DataFrame, Any]:
+    """``(parameters, reference rows, embedder)`` of environment ``env``, read through the
+    project's Kedro catalog (the reference file replaces the catalog's rows and embedder)."""
+    from kedro.framework.session import KedroSession
+    from kedro.framework.startup import bootstrap_project
 
-    loader = OmegaConfigLoader(conf_source=str(root / "conf"), base_env="base", default_run_env=env)
-    params = loader["parameters"]
-    data_root = loader["globals"].get("data_root", "data")
-    return params["retrain"], int(params["common"]["seed"]), str(data_root)
+    bootstrap_project(root)
+    with KedroSession.create(project_path=root, env=env) as session:
+        context = session.load_context()
+        params = context.params
+        if reference_file is not None:
+            return params, read_reviews(reference_file), None
+        catalog = context.catalog
+        reference, _ = reference_and_holdout(
+            catalog.load("reviews"),
+            catalog.load("reviews_preprocessed"),
+            params["retrain"]["holdout"]["rows"],
+        )
+        return params, reference, catalog.load("embeddings_word2vec_embedder")
 
 
 def gate(
     root: Path, env: str, reference_file: Path | None = None, incoming: Path | None = None
 ) -> tuple[int, dict[str, Any]]:
-    params, seed, data_root = load_settings(root, env)
-    incoming = incoming or root / params["batches"]["incoming"]
-    files = (
-        sorted(p for p in incoming.glob("*") if p.is_file() and not p.name.startswith("."))
-        if incoming.exists()
-        else []
+    """``(exit code, summary)`` of the gate over ``incoming`` (default ``retrain.batches``)."""
+    params, reference, embedder = load_run_inputs(root, env, reference_file)
+    retrain = params["retrain"]
+    folders = {k: root / v for k, v in retrain["batches"].items()}
+    incoming = incoming or folders["incoming"]
+    dry = intake(
+        incoming,
+        folders["accepted"],
+        folders["quarantine"],
+        max_chars=int(retrain["max_chars"]),
+        dry_run=True,
     )
-    if not files:
+    used = used_batches(read_decisions(root / retrain["decision_log"]))
+    waiting = [n for n in accepted_names(folders["accepted"]) if n not in used]
+    batches = load_batches(folders["accepted"], waiting, int(retrain["max_chars"]))
+    batches += [Batch(name, dry.frames[name]) for name in dry.accepted]
+    if not batches and not dry.quarantined:
         return SKIP, {"work": False, "reason": "no new batch", "incoming": str(incoming)}
-    texts, invalid = [], []
-    for path in files:
-        try:
-            if path.suffix.lower() not in BATCH_SUFFIXES:
-                raise ValueError(f"unknown file type {path.suffix!r}")
-            frame = read_reviews(path)
-            ok, rejects = validate_reviews(
-                frame, max_chars=int(params["max_chars"]), require_label=True, source=path.name
-            )
-            if len(rejects) or "label" not in frame.columns:
-                invalid.append(path.name)
-            else:
-                texts.extend(ok["text"])
-        except Exception:  # noqa: BLE001 - whatever fails here is quarantined by retrain
-            invalid.append(path.name)
-    if reference_file is not None:
-        reference = read_reviews(reference_file)
-    else:
-        reviews = pd.read_parquet(root / data_root / "02_intermediate/ingest/reviews.parquet")
-        reference = reviews[reviews["fold"].isin(["fit", "val"])]
-    reference = reference.sample(
-        n=min(int(params["drift"]["reference_rows"]), len(reference)), random_state=seed
+    report_dir = retrain["drift"].get("report_dir")
+    gate_params = {
+        **retrain,
+        "drift": {**retrain["drift"], "report_dir": report_dir and str(root / report_dir)},
+    }
+    drift = batch_drift(
+        reference,
+        batches,
+        gate_params,
+        params["drift"],
+        params["preprocess"]["text"],
+        int(params["common"]["seed"]),
+        embedder=embedder,
     )
-    drift = detect_drift(reference["text"].astype(str).tolist(), texts, params["drift"])
+    invalid = [q["batch"] for q in dry.quarantined]
     work = bool(drift["drift_detected"] or invalid)
+    if drift["drift_detected"]:
+        reason = "drift"
+    elif invalid:
+        reason = "invalid batch"
+    else:
+        reason = "no drift" if drift["measurable"] else drift["reason"]
     summary = {
         "work": work,
-        "reason": "drift"
-        if drift["drift_detected"]
-        else ("invalid batch" if invalid else "no drift"),
-        "batches": [p.name for p in files],
+        "reason": reason,
+        "batches": [b.name for b in batches],
         "invalid": invalid,
+        "quarantine_reasons": dry.quarantined,
         "drift": drift,
     }
     return (0 if work else SKIP), summary
@@ -88,6 +119,7 @@ def gate(
 def run_gate(
     root: Path, env: str, reference_file: Path | None, incoming: Path | None = None
 ) -> int:
+    """Print the gate's JSON summary; its exit code (``0`` work, ``99`` nothing to do)."""
     code, summary = gate(root, env, reference_file, incoming)
-    print(json.dumps(summary, sort_keys=True))
+    print(json.dumps(summary, sort_keys=True, default=str))
     return code

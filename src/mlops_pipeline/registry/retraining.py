@@ -2,15 +2,13 @@
 
 A cycle (:func:`run_cycle`):
 
-1. **intake** — every file in ``incoming/`` is read and validated with the ``score``
-   validation (:func:`mlops_pipeline.scoring.validate_reviews`, labels required). A batch with
-   any rejected row, or one that cannot be read, moves whole to ``quarantine/`` next to a
-   ``<file>.reason.json`` (never half-used); an accepted one moves to ``accepted/`` (which
-   ``dvc add`` versions: the data behind every challenger).
-2. **drift** — the batches accepted since the last decision against the champion's reference
-   (:mod:`.drift_gate`).
+1. **intake** (:mod:`.intake`) — every file in ``incoming/`` is validated and moves whole to
+   ``accepted/`` or ``quarantine/``.
+2. **drift** — the batches accepted since the last decision against the champion's reference,
+   through the project's one drift implementation (:func:`mlops_pipeline.drift.gate_drift`:
+   calibrated thresholds by batch size; a batch too small to measure says so).
 3. **trigger** — retrain when drift is detected, when the schedule says so, or when forced;
-   otherwise the decision is ``skipped`` (``no drift`` / ``no new batch``).
+   otherwise the decision is ``skipped`` (``no drift`` / ``no new batch`` / too small).
 4. **challenger** — the configured family trains on the reference data plus every accepted
    batch, and both models are scored on the frozen holdout (neither trained on it).
 5. **decision** — ``promoted`` if the challenger beats the champion by at least ``min_delta``
@@ -26,15 +24,11 @@ The caller holds the ``retrain`` run lock (:mod:`mlops_pipeline.run_lock`).
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
-import os
-import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -43,142 +37,24 @@ import numpy as np
 import pandas as pd
 
 from mlops_pipeline.atomic_io import atomic_file
+from mlops_pipeline.drift import gate_drift, snapshot_html
 from mlops_pipeline.evaluation.metrics import classification_metrics
 from mlops_pipeline.models.base import hash_arrays, read_card, shared_preprocessor
-from mlops_pipeline.scoring import read_reviews, validate_reviews
 
 from .core import CHALLENGER, CHAMPION, Registry, register_first_champion, register_folder
-from .drift_gate import detect_drift
+from .intake import (
+    Batch,
+    accepted_names,
+    append_decision,
+    drift_reference,
+    dvc_add,
+    intake,
+    load_batches,
+    read_decisions,
+    used_batches,
+)
 
 logger = logging.getLogger(__name__)
-
-BATCH_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson", ".json")
-OUTCOMES = ("promoted", "kept", "skipped", "quarantined")
-
-
-@dataclass
-class Batch:
-    """An accepted labelled batch: ``id, text, label`` rows."""
-
-    name: str
-    frame: pd.DataFrame
-
-
-@dataclass
-class Intake:
-    """What one intake did: batches accepted now, and quarantined ones with reasons."""
-
-    accepted: list[str] = field(default_factory=list)
-    quarantined: list[dict[str, Any]] = field(default_factory=list)
-
-
-# -- decision log --------------------------------------------------------------------------
-def read_decisions(path: str | Path) -> list[dict[str, Any]]:
-    path = Path(path)
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
-def append_decision(path: str | Path, decision: dict[str, Any]) -> None:
-    """Append one JSON line, atomically (the whole file is rewritten through a temp file)."""
-    path = Path(path)
-    before = path.read_bytes() if path.exists() else b""
-    with atomic_file(path) as tmp:
-        tmp.write_bytes(before + (json.dumps(decision, sort_keys=True) + "\n").encode())
-
-
-def used_batches(decisions: Sequence[dict[str, Any]]) -> set[str]:
-    return {name for d in decisions for name in d.get("batches", [])}
-
-
-# -- intake --------------------------------------------------------------------------------
-def _move(source: Path, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / source.name
-    os.replace(source, target)  # same file system: an atomic rename
-    return target
-
-
-def intake(incoming: Path, accepted: Path, quarantine: Path, *, max_chars: int) -> Intake:
-    """Validate each incoming file; move it whole to ``accepted/`` or ``quarantine/``."""
-    from mlops_pipeline.errors import UserInputError
-
-    result = Intake()
-    if not incoming.exists():
-        return result
-    for path in sorted(p for p in incoming.iterdir() if p.is_file() and not p.name.startswith(".")):
-        reason: dict[str, Any] | None = None
-        if path.suffix.lower() not in BATCH_SUFFIXES:
-            reason = {"reason": f"unknown file type {path.suffix!r}", "rejected_rows": None}
-        elif (accepted / path.name).exists():
-            reason = {
-                "reason": "a batch with this name was already accepted",
-                "rejected_rows": None,
-            }
-        else:
-            try:
-                frame = read_reviews(path)
-                if "label" not in frame.columns:
-                    raise UserInputError(f"{path.name}: no `label` column (0/1) to train on")
-                ok, rejects = validate_reviews(
-                    frame, max_chars=max_chars, require_label=True, source=path.name
-                )
-                if len(rejects):
-                    counts = rejects["reason"].value_counts().sort_index().to_dict()
-                    reason = {
-                        "reason": "rows failed validation: "
-                        + ", ".join(f"{k} x{v}" for k, v in counts.items()),
-                        "rejected_rows": int(len(rejects)),
-                        "rows": int(len(frame)),
-                        "first_rejects": rejects[["row", "reason"]].head(5).to_dict("records"),
-                    }
-                elif not len(ok):
-                    reason = {"reason": "empty batch", "rejected_rows": 0}
-            except (UserInputError, ValueError, OSError) as exc:
-                reason = {"reason": f"unreadable: {exc}", "rejected_rows": None}
-        if reason is None:
-            _move(path, accepted)
-            result.accepted.append(path.name)
-            logger.info("batch %s accepted", path.name)
-        else:
-            moved = _move(path, quarantine)
-            with atomic_file(moved.with_name(moved.name + ".reason.json")) as tmp:
-                tmp.write_text(json.dumps({"batch": path.name, **reason}, indent=2, default=str))
-            result.quarantined.append({"batch": path.name, "reason": reason["reason"]})
-            logger.warning("batch %s quarantined: %s", path.name, reason["reason"])
-    return result
-
-
-def dvc_add(folder: Path) -> str:
-    """``dvc add`` the accepted-batches folder; its DVC md5 (the data behind the challenger)."""
-    dvc = shutil.which("dvc")
-    command = [dvc] if dvc else [sys.executable, "-m", "dvc"]
-    result = subprocess.run([*command, "add", "-q", str(folder)], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"dvc add {folder} failed: {result.stderr.strip() or result.stdout}")
-    import yaml
-
-    meta = yaml.safe_load(folder.with_name(folder.name + ".dvc").read_text())
-    return str(meta["outs"][0]["md5"])
-
-
-def load_batches(accepted: Path, names: Sequence[str], max_chars: int) -> list[Batch]:
-    batches = []
-    for name in sorted(names):
-        frame = read_reviews(accepted / name)
-        ok, _ = validate_reviews(frame, max_chars=max_chars, require_label=True, source=name)
-        ok["label"] = ok["label"].astype(int)
-        batches.append(Batch(name, ok))
-    return batches
-
-
-def accepted_names(accepted: Path) -> list[str]:
-    if not accepted.exists():
-        return []
-    return sorted(
-        p.name for p in accepted.iterdir() if p.is_file() and p.suffix.lower() in BATCH_SUFFIXES
-    )
 
 
 # -- training and scoring ------------------------------------------------------------------
@@ -344,6 +220,49 @@ class CycleInputs:
     reference: pd.DataFrame  # review_id, text, label, tokens
     holdout: pd.DataFrame  # review_id, text, text_light, tokens, label
     first_champion: Callable[[], Path] | None = None  # folder of the best-val model
+    embedder: Any = None  # the document embedder: the gate's embeddings signal + vocabulary
+
+
+def batch_drift(
+    reference: pd.DataFrame,
+    batches: Sequence[Batch],
+    params: dict[str, Any],
+    drift_params: dict[str, Any],
+    preprocess_config: dict[str, Any],
+    seed: int,
+    *,
+    embedder: Any = None,
+) -> dict[str, Any]:
+    """The gate's summary of the pending ``batches`` (pooled) against a seeded sample of
+    ``params.drift.reference_rows`` reference reviews, with ``report``: the Evidently HTML
+    written to ``params.drift.report_dir`` (one file per set of batches, so the Airflow gate
+    and the cycle that follows it write the same file). ``measurable: false`` with the reason
+    when there is no batch or too little text to measure."""
+    texts = [t for b in batches for t in b.frame["text"]]
+    if not texts:
+        return {"drift_detected": None, "measurable": False, "reason": "no new batch", "rows": 0}
+    result = gate_drift(
+        drift_reference(reference, params["drift"]["reference_rows"], seed),
+        texts,
+        drift_params,
+        seed=seed,
+        preprocessor=shared_preprocessor(preprocess_config),
+        embedder=embedder,
+    )
+    summary = dict(result.summary)
+    if result.measurable and params["drift"].get("report_dir"):
+        path = Path(params["drift"]["report_dir"]) / report_name([b.name for b in batches])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(path) as tmp:
+            tmp.write_text(snapshot_html(result.snapshot))
+        summary["report"] = str(path)
+    return summary
+
+
+def report_name(batch_names: Sequence[str]) -> str:
+    """``drift_<12 hex>.html``: named by the set of batches it judged (order-free)."""
+    digest = hashlib.sha1("\n".join(sorted(batch_names)).encode()).hexdigest()[:12]
+    return f"drift_{digest}.html"
 
 
 def ensure_champion(registry: Registry, inputs: CycleInputs) -> int:
@@ -364,10 +283,14 @@ def run_cycle(
     params: dict[str, Any],
     preprocess_config: dict[str, Any],
     seed: int,
+    drift_params: dict[str, Any],
     *,
     fail_at: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """One retraining cycle (module docstring); returns the decision that was logged."""
+    """One retraining cycle (module docstring); returns the decision that was logged.
+
+    ``params`` is ``params:retrain``, ``drift_params`` the ``drift:`` section (the thresholds
+    every drift check of the project uses)."""
     paths = {k: Path(v) for k, v in params["batches"].items()}
     log_path = Path(params["decision_log"])
     max_chars = int(params["max_chars"])
@@ -384,12 +307,15 @@ def run_cycle(
         for n in accepted_names(paths["accepted"])
         if n not in used_batches(read_decisions(log_path))
     ]
-    new = load_batches(paths["accepted"], pending, max_chars)
-    current = [t for b in new for t in b.frame["text"]]
-    reference = inputs.reference.sample(
-        n=min(int(params["drift"]["reference_rows"]), len(inputs.reference)), random_state=seed
+    drift = batch_drift(
+        inputs.reference,
+        load_batches(paths["accepted"], pending, max_chars),
+        params,
+        drift_params,
+        preprocess_config,
+        seed,
+        embedder=inputs.embedder,
     )
-    drift = detect_drift(reference["text"].tolist(), current, params["drift"])
     trigger_cfg = params["trigger"]
     reasons = []
     if trigger_cfg["force"]:
@@ -414,6 +340,9 @@ def run_cycle(
             )
         elif not pending:
             outcome, why = "skipped", "no new batch"
+        elif drift["measurable"] is False:  # the batches wait and pool with the next ones
+            outcome, why = "skipped", f"{drift['reason']}; {len(pending)} batch(es) wait"
+            decision.update(batches=[], waiting=pending)
         else:
             outcome, why = "skipped", "no drift"
         decision.update(outcome=outcome, reason=why, champion=None, challenger=None)

@@ -16,12 +16,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "registry"))
 
 from registry_fixtures import fresh_registry  # noqa: E402
 from synthetic_text_models import PREPROCESS, fitted_vectorizer, raw_reviews, tokens_of  # noqa: E402
+from synthetic_tokens import project_config  # noqa: E402
 
 from mlops_pipeline.hooks import RunLockHook  # noqa: E402
 from mlops_pipeline.models.classical import ClassicalTextModel  # noqa: E402
 from mlops_pipeline.pipelines.retrain import create_pipeline  # noqa: E402
-from mlops_pipeline.pipelines.retrain.nodes import frozen_holdout  # noqa: E402
 from mlops_pipeline.registry import CHALLENGER, CHAMPION  # noqa: E402
+from mlops_pipeline.registry.intake import dvc_add, frozen_holdout  # noqa: E402
 from mlops_pipeline.registry.retraining import (  # noqa: E402
     CycleInputs,
     decide,
@@ -30,6 +31,7 @@ from mlops_pipeline.registry.retraining import (  # noqa: E402
 )
 from mlops_pipeline.run_lock import RunLockedError, pipeline_lock  # noqa: E402
 
+DRIFT = project_config("test")["parameters"]["drift"]  # size-calibrated thresholds
 RULE = {"metric": "accuracy", "min_delta": 0.0, "other_metrics": ["roc_auc"], "tolerance": 1.0}
 
 
@@ -39,8 +41,7 @@ def _params(root: Path, **changes) -> dict:
         "decision_log": str(root / "reporting" / "decisions.jsonl"),
         "max_chars": 10000,
         "trigger": {"on_drift": True, "scheduled": False, "force": False},
-        "drift": {"reference_rows": 60, "alpha": 0.01, "min_statistic": 0.1,
-                  "min_drifted_share": 0.3},
+        "drift": {"reference_rows": 60, "report_dir": str(root / "reporting" / "drift")},
         "challenger": {"family": "logreg", "features": "tfidf",
                        "vectorizer": {"ngram_range": [1, 2], "min_df": 1}, "params": {"C": 1.0}},
         "promotion": dict(RULE),
@@ -81,7 +82,8 @@ def _batch(root: Path, name: str, seed: int, drift: bool = False, n: int = 80) -
 
 
 def _cycle(registry, inputs, root, fail_at=None, **changes):
-    return run_cycle(registry, inputs, _params(root, **changes), PREPROCESS, 0, fail_at=fail_at)
+    params = _params(root, **changes)
+    return run_cycle(registry, inputs, params, PREPROCESS, 0, DRIFT, fail_at=fail_at)
 
 
 def test_decide_needs_min_delta_and_tolerance() -> None:
@@ -106,6 +108,7 @@ def test_no_drift_skips_and_drift_retrains_and_promotes(workspace) -> None:
     _batch(root, "b2", seed=2, drift=True)
     second = _cycle(registry, inputs, root)
     assert second["drift"]["drift_detected"] and second["trigger"] == "drift"
+    assert "<html" in Path(second["drift"]["report"]).read_text()[:2000].lower()
     assert second["batches"] == ["b2.csv"]
     assert second["train_rows"] == len(inputs.reference) + 160  # every accepted batch
     assert second["outcome"] == "promoted", second["reason"]
@@ -190,8 +193,6 @@ def test_the_holdout_is_frozen() -> None:
 
 
 def test_accepted_batches_are_versioned_with_dvc(tmp_path, monkeypatch) -> None:
-    from mlops_pipeline.registry.retraining import dvc_add
-
     monkeypatch.chdir(tmp_path)
     subprocess.run([sys.executable, "-m", "dvc", "init", "--no-scm", "-q"], check=True)
     accepted = tmp_path / "batches" / "accepted"
@@ -199,3 +200,20 @@ def test_accepted_batches_are_versioned_with_dvc(tmp_path, monkeypatch) -> None:
     (accepted / "b1.csv").write_text("id,text,label\n1,Fine,1\n")
     md5 = dvc_add(accepted)
     assert md5.endswith(".dir") and (tmp_path / "batches" / "accepted.dvc").exists()
+
+
+def test_a_batch_too_small_to_measure_says_so_instead_of_firing(workspace) -> None:
+    registry, inputs, root = workspace
+    smallest = min(int(k) for k in DRIFT["thresholds"])
+    _batch(root, "tiny", seed=2, drift=True, n=smallest - 1)
+    decision = _cycle(registry, inputs, root)
+    assert decision["drift"]["measurable"] is False
+    assert decision["drift"]["drift_detected"] is None
+    assert decision["outcome"] == "skipped"
+    assert decision["reason"].startswith("too small to measure")
+    # not used up: the tiny batch waits and is judged pooled with the next one
+    assert decision["batches"] == [] and decision["waiting"] == ["tiny.csv"]
+    _batch(root, "b2", seed=2, drift=True)
+    pooled = _cycle(registry, inputs, root)
+    assert pooled["drift"]["measurable"] and pooled["drift"]["drift_detected"]
+    assert pooled["batches"] == ["b2.csv", "tiny.csv"]

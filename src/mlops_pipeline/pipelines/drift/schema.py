@@ -44,6 +44,11 @@ class Calibration(StrictModel):
     """How ``benchmarks/drift_calibration.py`` sets the thresholds (fit vs val only)."""
 
     seeds: list[int] = Field(min_length=2, description="Seeds of the fit-vs-val draws.")
+    sizes: list[int] = Field(
+        min_length=1,
+        description="Current-side sample sizes calibrated (the reference keeps `sample_size`); "
+        "one threshold set each.",
+    )
     margin: float = Field(
         ge=0,
         description="Threshold = max over seeds + margin x (max - min) of the fit-vs-val scores.",
@@ -83,5 +88,9 @@ class Parameters(StrictModel):
         description="Add a text metric with threshold 0 so the report always shows the "
         "characteristic words (the gate reads the calibrated one).",
     )
-    thresholds: Thresholds
+    thresholds: dict[int, Thresholds] = Field(
+        min_length=1,
+        description="Thresholds per calibrated sample size: a batch uses the set of the largest "
+        "size not above its sampled rows; below the smallest it is too small to measure.",
+    )
     calibration: Calibration

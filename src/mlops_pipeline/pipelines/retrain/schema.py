@@ -28,15 +28,14 @@ class Trigger(StrictModel):
 
 
 class Drift(StrictModel):
-    """The drift gate: KS tests of text statistics, new batches vs the champion's reference."""
+    """The drift gate's reference; its signals and thresholds are the `drift:` section's."""
 
-    reference_rows: int = Field(default=5000, ge=10, description="Reference sample size.")
-    alpha: float = Field(default=0.01, gt=0, lt=1, description="KS p-value threshold.")
-    min_statistic: float = Field(
-        default=0.1, gt=0, le=1, description="Minimum KS statistic (effect size) to drift."
+    reference_rows: int = Field(
+        default=5000, ge=10, description="Training reviews sampled as the gate's reference."
     )
-    min_drifted_share: float = Field(
-        default=0.3, gt=0, le=1, description="Share of drifted signals that detects drift."
+    report_dir: str | None = Field(
+        default=None,
+        description="Folder of the gate's Evidently reports (one HTML per set of batches).",
     )
 
 

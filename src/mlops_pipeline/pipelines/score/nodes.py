@@ -12,10 +12,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlops_pipeline.drift import run_drift, snapshot_dict, snapshot_html
+from mlops_pipeline.drift import (
+    frequent_vocabulary,
+    run_drift,
+    snapshot_dict,
+    snapshot_html,
+    split_sides,
+)
 from mlops_pipeline.models.base import shared_preprocessor
 from mlops_pipeline.models.discovery import ModelHandle
-from mlops_pipeline.pipelines.drift.nodes import frequent_vocabulary, split_sides
 from mlops_pipeline.scoring import batch_name, check_rejects, score_accepted, validate_reviews
 
 logger = logging.getLogger(__name__)
@@ -114,9 +119,11 @@ def drift_of_batch(
             current_proba=proba,
             current_labels=accepted["label"].to_numpy() if has_labels else None,
         )
-        files["drift_report.html"] = snapshot_html(result.snapshot)
-        files["evidently.json"] = snapshot_dict(result.snapshot)
+        if result.measurable:  # a batch too small to measure has no report, only its reason
+            files["drift_report.html"] = snapshot_html(result.snapshot)
+            files["evidently.json"] = snapshot_dict(result.snapshot)
         files["drift_summary.json"] = {**result.summary, "champion": champion_info}
         summary["drift_detected"] = result.summary["drift_detected"]
+        summary["drift"] = result.summary["reason"]
     files["summary.json"] = summary
     return {batch: files}
