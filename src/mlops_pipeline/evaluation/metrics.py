@@ -1,4 +1,8 @@
-"""Classification metrics and curve data for one model's test-fold probabilities."""
+"""Classification metrics and curve data for one model's test-fold probabilities.
+
+:func:`classification_metrics` lives in the leaf module :mod:`mlops_pipeline.metrics` (models
+use it too, and must not import evaluation); it is re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import (
-    accuracy_score,
-    confusion_matrix,
-    f1_score,
-    log_loss,
-    precision_recall_curve,
-    precision_score,
-    recall_score,
-    roc_auc_score,
-    roc_curve,
-)
+from sklearn.metrics import precision_recall_curve, roc_curve
+
+from mlops_pipeline.metrics import classification_metrics
+
+__all__ = [
+    "METRIC_KEYS",
+    "classification_metrics",
+    "confusion_rows",
+    "pr_points",
+    "roc_points",
+]
 
 #: Keys of one model's entry in ``metrics.json`` (kept stable: ``dvc metrics diff`` compares them).
 METRIC_KEYS = (
@@ -34,31 +38,6 @@ METRIC_KEYS = (
     "train_rows",
     "size_bytes",
 )
-
-
-def classification_metrics(y_true: Any, proba: Any, threshold: float = 0.5) -> dict[str, Any]:
-    """Accuracy, precision, recall, F1, ROC-AUC, log-loss and the confusion counts.
-
-    ``proba`` is P(positive) per row; the predicted label is ``proba >= threshold``.
-    """
-    y = np.asarray(y_true).astype(int)
-    p = np.clip(np.asarray(proba, dtype=np.float64), 0.0, 1.0)
-    pred = (p >= threshold).astype(int)
-    tn, fp, fn, tp = confusion_matrix(y, pred, labels=[0, 1]).ravel()
-    both = len(np.unique(y)) == 2
-    return {
-        "accuracy": round(float(accuracy_score(y, pred)), 5),
-        "precision": round(float(precision_score(y, pred, zero_division=0)), 5),
-        "recall": round(float(recall_score(y, pred, zero_division=0)), 5),
-        "f1": round(float(f1_score(y, pred, zero_division=0)), 5),
-        "roc_auc": round(float(roc_auc_score(y, p)), 5) if both else None,
-        "log_loss": round(float(log_loss(y, p, labels=[0, 1])), 5),
-        "tn": int(tn),
-        "fp": int(fp),
-        "fn": int(fn),
-        "tp": int(tp),
-        "rows": int(len(y)),
-    }
 
 
 def _thin(n: int, max_points: int) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from mlops_pipeline.evaluation.metrics import classification_metrics
+from mlops_pipeline.metrics import classification_metrics
 from mlops_pipeline.models.base import ModelCard, TextModel, read_card
 from mlops_pipeline.torch_runtime import select_device
 

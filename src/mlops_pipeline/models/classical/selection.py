@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, roc_auc_score
+
+from mlops_pipeline.metrics import classification_metrics
 
 from .estimators import expand_grid, make_estimator
 from .heads import head_from_estimator
@@ -46,14 +47,15 @@ def select_on_val(
         estimator = make_estimator(family, candidate, seed).fit(x_fit, y_fit)
         seconds = time.perf_counter() - start
         proba = head_from_estimator(estimator).predict_proba(x_val)[:, 1]
-        accuracy = float(accuracy_score(y_val, (proba >= 0.5).astype(int)))
-        auc = float(roc_auc_score(y_val, proba)) if len(set(y_val)) == 2 else float("nan")
+        metrics = classification_metrics(y_val, proba)
+        accuracy = metrics["accuracy"]
+        auc = float("nan") if metrics["roc_auc"] is None else metrics["roc_auc"]
         val_probas.append(proba)
         results.append(
             {
                 "params": candidate,
-                "val_accuracy": round(accuracy, 5),
-                "val_roc_auc": round(auc, 5),
+                "val_accuracy": accuracy,
+                "val_roc_auc": auc,
                 "fit_seconds": round(seconds, 2),
             }
         )

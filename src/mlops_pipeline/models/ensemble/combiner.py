@@ -28,8 +28,10 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, logit, softmax
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+from mlops_pipeline.metrics import classification_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -132,11 +134,16 @@ def cross_fit(
 
 
 def scores(y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
-    """Accuracy, ROC-AUC and log loss of P(positive) against 0/1 labels."""
-    auc = roc_auc_score(y, proba) if len(set(y.tolist())) == 2 else float("nan")
+    """Accuracy and ROC-AUC (:func:`~mlops_pipeline.metrics.classification_metrics`; ``nan``
+    for a single class) and the log loss of the clipped P(positive) against 0/1 labels.
+
+    The log loss clips at :data:`EPS`, as the combiners do when they fit (``classification_metrics``
+    does not), so member selection minimises the loss the weights were fitted on.
+    """
+    metrics = classification_metrics(y, proba)
     return {
-        "accuracy": round(float(accuracy_score(y, proba >= 0.5)), 5),
-        "roc_auc": round(float(auc), 5),
+        "accuracy": metrics["accuracy"],
+        "roc_auc": float("nan") if metrics["roc_auc"] is None else metrics["roc_auc"],
         "log_loss": round(float(log_loss(y, clip(proba), labels=[0, 1])), 5),
     }
 

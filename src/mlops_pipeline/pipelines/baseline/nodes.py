@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline as SkPipeline
 
-from mlops_pipeline.evaluation.metrics import classification_metrics
+from mlops_pipeline.metrics import classification_metrics
 from mlops_pipeline.models.classical import make_estimator, select_on_val
 
 logger = logging.getLogger(__name__)
