@@ -67,6 +67,7 @@ def run_kedro(project: Path) -> dict:
     from kedro.framework.startup import bootstrap_project
     from kedro.runner import SequentialRunner
 
+    from mlops_pipeline.models.discovery import MODEL_INPUTS
     from mlops_pipeline.pipelines import evaluate, features, preprocess, train_classical
 
     os.chdir(project)
@@ -82,7 +83,7 @@ def run_kedro(project: Path) -> dict:
     with KedroSession.create(project_path=project, runtime_params=RUNTIME_PARAMS) as session:
         catalog = session.load_context().catalog  # (each `context.catalog` is a new one)
         # evaluate scores every training pipeline's models: here only train_classical trains
-        for name in evaluate.pipeline.MODEL_INPUTS:
+        for name in MODEL_INPUTS:
             if name != "train_classical_models":
                 catalog[name] = {}
         SequentialRunner().run(pipeline, catalog, hook_manager=session._hook_manager)

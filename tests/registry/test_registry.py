@@ -158,13 +158,17 @@ def test_serving_uses_the_registry_champion_else_none(tmp_path, monkeypatch) -> 
     (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
         f"mlflow:\n  registered_model: {registry.name}\n"
     )
-    assert registry_champion(tmp_path, "base") is None  # registered model without champion
+
+    def champion():
+        return registry_champion(load_tracking_config(tmp_path, "base"))
+
+    assert champion() is None  # registered model without champion
     version = registered(registry, tmp_path, 1.0)
     registry.promote(version)
-    handle, info = registry_champion(tmp_path, "base")
+    handle, info = champion()
     assert handle.folder == registry.folder(version) and info["registry_version"] == version
     monkeypatch.delenv("MLFLOW_TRACKING_URI")
-    assert registry_champion(tmp_path, "base") is None  # no embedded store: nothing created
+    assert champion() is None  # no embedded store: nothing created
     assert not (tmp_path / "mlflow").exists()
 
 
@@ -174,7 +178,7 @@ def test_the_loader_script_and_the_registry_agree_on_the_artifact_key() -> None:
     assert f'MODEL_DIR_ARTIFACT = "{core.MODEL_DIR_ARTIFACT}"' in core.LOADER_FILE.read_text()
 
 
-def test_score_serves_the_registry_champion_else_select_champion(tmp_path, monkeypatch) -> None:
+def test_score_serves_the_registry_champion_else_select_champion(tmp_path) -> None:
     from mlops_pipeline.models.discovery import ModelHandle
     from mlops_pipeline.registry import serving
 
@@ -183,7 +187,7 @@ def test_score_serves_the_registry_champion_else_select_champion(tmp_path, monke
     (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
         f"mlflow:\n  registered_model: {registry.name}\n"
     )
-    monkeypatch.setattr("mlops_pipeline.tracking.hook.current_run", lambda: (str(tmp_path), "base"))
+    tracking = load_tracking_config(tmp_path, "base")  # the node input `tracking_config`
     folder, model, frame = model_folder(tmp_path / "models", c=1.0)
     card = json.loads((folder / "model_card.json").read_text())
     card["val_metrics"] = {"accuracy": 0.8, "roc_auc": 0.9, "rows": 3}
@@ -194,11 +198,11 @@ def test_score_serves_the_registry_champion_else_select_champion(tmp_path, monke
         "train_x_val_predictions": val,
     }
     reviews = frame.assign(fold=frame["fold"])
-    handle, reference, info = serving.choose_serving_champion(reviews, **datasets)
+    handle, reference, info = serving.choose_serving_champion(reviews, tracking, **datasets)
     assert handle.folder == folder and info["chosen_by"].startswith("select_champion")
     version = registered(registry, tmp_path, 2.0)
     registry.promote(version)
-    handle, reference, info = serving.choose_serving_champion(reviews, **datasets)
+    handle, reference, info = serving.choose_serving_champion(reviews, tracking, **datasets)
     assert handle.folder == registry.folder(version) and info["registry_version"] == version
     test_rows = reviews[reviews["fold"] == "test"]
     assert list(reference["review_id"]) == list(test_rows["review_id"])

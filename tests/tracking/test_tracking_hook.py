@@ -12,7 +12,12 @@ from synthetic_text_models import trained_model
 
 from mlops_pipeline.datasets import TextModelsDataset
 from mlops_pipeline.tracking.config import load_tracking_config
-from mlops_pipeline.tracking.hook import MlflowTrackingHook, dvc_data_hashes, training_pipelines
+from mlops_pipeline.tracking.hook import (
+    TRACKING_CONFIG,
+    MlflowTrackingHook,
+    dvc_data_hashes,
+    training_pipelines,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,3 +70,15 @@ def test_tracking_errors_never_fail_a_run(tmp_path, caplog) -> None:
     (tmp_path / "conf" / "base" / "mlflow.yml").write_text("mlflow:\n  bogus: 1\n")
     MlflowTrackingHook().after_pipeline_run({"project_path": str(tmp_path)}, pipeline, None)
     assert "MLflow tracking skipped" in caplog.text
+
+
+def test_a_node_that_reads_the_registry_gets_the_runs_tracking_config() -> None:
+    run_params = {"project_path": str(PROJECT_ROOT), "env": "test"}
+    reads = Pipeline([node(_identity, TRACKING_CONFIG, "out", name="r")], tags="score")
+    catalog = DataCatalog()
+    MlflowTrackingHook().before_pipeline_run(run_params, reads, catalog)
+    assert catalog.load(TRACKING_CONFIG) == load_tracking_config(PROJECT_ROOT, "test")
+    # a run without such a node gets nothing (mlflow.yml is not even read)
+    plain, catalog = Pipeline([node(_identity, "x", "y", name="p")], tags="f"), DataCatalog()
+    MlflowTrackingHook().before_pipeline_run(run_params, plain, catalog)
+    assert TRACKING_CONFIG not in catalog

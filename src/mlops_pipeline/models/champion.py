@@ -1,7 +1,8 @@
 """The champion rule: the model with the best ``val_metrics.accuracy`` (never chosen on test).
 
 This module is the single seam that decides which trained model serves: the ``drift`` DVC stage
-applies it to the models it receives through the catalog, and ``score`` uses it as its
+applies it (:func:`choose_champion`) to the models it receives through the catalog
+(:func:`~mlops_pipeline.models.discovery.champion_inputs`), and ``score`` uses it as its
 fallback when no model registry names a ``@champion``. The evaluation leaderboard sorts by
 *test* accuracy and must never be used for this choice.
 """
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
 
 from mlops_pipeline.errors import UserInputError
 
-from .discovery import ModelHandle
+from .discovery import MODELS_SUFFIX, ModelHandle, val_predictions_name
 
 logger = logging.getLogger(__name__)
 
@@ -75,3 +79,26 @@ def select_champion_from_sets(
             origin[model_id] = name
     champion = select_champion(merged)
     return origin[champion.model_id], champion
+
+
+def choose_champion(**datasets: Any) -> tuple[ModelHandle, pd.DataFrame, dict[str, Any]]:
+    """The champion among every ``*_models`` input, its ``val`` predictions and its card facts.
+
+    Keyword inputs are the catalog names (:func:`~.discovery.champion_inputs`):
+    ``<pipeline>_models`` and ``<pipeline>_val_predictions``.
+    """
+    sets = {k: v for k, v in datasets.items() if k.endswith(MODELS_SUFFIX)}
+    source, handle = select_champion_from_sets(sets)
+    val_name = val_predictions_name(source)
+    preds = datasets[val_name]
+    preds = preds.loc[preds["model_id"] == handle.model_id, ["review_id", "proba"]]
+    if preds.empty:
+        raise ValueError(f"{val_name} has no rows for the champion {handle.model_id}")
+    card = handle.card()
+    info = {
+        "model_id": handle.model_id,
+        "source": source,
+        "family": card.family,
+        "val_metrics": card.val_metrics,
+    }
+    return handle, preds.reset_index(drop=True), info

@@ -20,6 +20,34 @@ logger = logging.getLogger(__name__)
 
 ALLOWED_PREFIX = "mlops_pipeline."
 
+#: The models dataset of every training pipeline: what ``evaluate`` scores, the ensemble's
+#: candidate members and the champion's candidates (``drift``, ``score``). A new training
+#: pipeline joins here (docs/models.md): its ``<pipeline>_models`` catalog entry is a
+#: :class:`mlops_pipeline.datasets.TextModelsDataset`.
+MODEL_INPUTS = [
+    "train_classical_models",
+    "train_lstm_models",
+    "train_bert_models",
+    "train_ensemble_models",
+]
+#: Catalog names: ``<pipeline>_models`` and its ``<pipeline>_val_predictions``.
+MODELS_SUFFIX = "_models"
+VAL_SUFFIX = "_val_predictions"
+
+
+def val_predictions_name(models_name: str) -> str:
+    """``train_lstm_val_predictions`` for ``train_lstm_models``."""
+    return models_name.removesuffix(MODELS_SUFFIX) + VAL_SUFFIX
+
+
+def champion_inputs(model_inputs: list[str] | None = None) -> dict[str, str]:
+    """Node inputs of the champion choice (:func:`mlops_pipeline.models.champion.choose_champion`):
+    ``{name: name}`` for every ``<pipeline>_models`` of ``model_inputs`` (default
+    :data:`MODEL_INPUTS`) and its ``<pipeline>_val_predictions``."""
+    names = list(model_inputs or MODEL_INPUTS)
+    vals = [val_predictions_name(n) for n in names]
+    return {n: n for n in names + vals}
+
 
 def _declares_interface(card_path: Path) -> bool:
     """True for the card of a text model (it names its ``interface`` class)."""

@@ -24,16 +24,15 @@ from typing import Any
 
 from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.models.base import CARD_FILE, read_card
-from mlops_pipeline.models.discovery import discover_models, load_model
-from mlops_pipeline.tracking.config import TrackingConfig, ensure_store
+from mlops_pipeline.models.champion import select_champion
+from mlops_pipeline.models.discovery import ModelHandle, discover_models, load_model
+from mlops_pipeline.tracking.config import EXPERIMENT_TAGS, TrackingConfig, ensure_store
 
 logger = logging.getLogger(__name__)
 
 CHAMPION = "champion"
 CHALLENGER = "challenger"
 PREVIOUS_TAG = "previous_champion"
-# the MLflow UI then opens the experiment on its runs table (not the GenAI overview)
-EXPERIMENT_TAGS = {"mlflow.experimentKind": "custom_model_development"}
 LOADER_FILE = Path(__file__).with_name("pyfunc_model.py")
 # the artifact key of the model folder; pyfunc_model.py (a standalone script, not imported
 # here: importing it registers the model with MLflow) uses the same literal (tested)
@@ -348,9 +347,6 @@ def register_first_champion(registry: Registry, folder: str | Path) -> int:
 def best_val_folder(models_root: str | Path) -> Path:
     """The first champion: the model folder with the best ``val_metrics.accuracy``
     (:func:`mlops_pipeline.models.champion.select_champion`, the project's one rule)."""
-    from mlops_pipeline.models.champion import select_champion
-    from mlops_pipeline.models.discovery import ModelHandle
-
     folders = discover_models(models_root)
     if not folders:
         raise RegistryError(

@@ -3,9 +3,14 @@
 :func:`registry_champion` returns the champion's local model folder as a
 :class:`~mlops_pipeline.models.discovery.ModelHandle` when the registry has one, else
 ``None`` — the caller then falls back to
-:func:`mlops_pipeline.models.champion.select_champion` (the rule for the first champion).
+:func:`mlops_pipeline.models.champion.choose_champion` (the rule for the first champion).
 An embedded store that does not exist yet means "no registry" (nothing is created). DVC
 stages never call this (DESIGN.md: they do not read the registry).
+
+Which registry is a node input: the run's
+:class:`~mlops_pipeline.tracking.config.TrackingConfig`, put in the catalog as
+``tracking_config`` by :class:`~mlops_pipeline.tracking.hook.MlflowTrackingHook` from the Kedro
+run's project path and environment (``--env test`` never reads the project's store).
 """
 
 from __future__ import annotations
@@ -16,19 +21,18 @@ from typing import Any
 
 import pandas as pd
 
+from mlops_pipeline.models.champion import choose_champion
 from mlops_pipeline.models.discovery import ModelHandle
-from mlops_pipeline.tracking.config import load_tracking_config
+from mlops_pipeline.tracking.config import TrackingConfig, load_tracking_config
+from mlops_pipeline.tracking.hook import current_run
 
 from .core import CHAMPION, Registry
 
 logger = logging.getLogger(__name__)
 
 
-def registry_champion(
-    project: str | Path = ".", env: str | None = None
-) -> tuple[ModelHandle, dict[str, Any]] | None:
+def registry_champion(config: TrackingConfig) -> tuple[ModelHandle, dict[str, Any]] | None:
     """``(handle, info)`` of ``@champion``, or ``None`` when no registry/champion exists."""
-    config = load_tracking_config(project, env)
     uri = config.tracking_uri
     if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).exists():
         return None
@@ -47,10 +51,14 @@ def registry_champion(
 
 
 def choose_serving_champion(
-    reviews: pd.DataFrame, **datasets: Any
+    reviews: pd.DataFrame, tracking: TrackingConfig | None = None, **datasets: Any
 ) -> tuple[ModelHandle, pd.DataFrame, dict[str, Any]]:
     """The ``score`` champion: the registry's ``@champion`` when one is set, else
-    :func:`select_champion` over the training pipelines' models (``choose_champion``).
+    :func:`~mlops_pipeline.models.champion.choose_champion` over the training pipelines' models
+    (the other keyword inputs: :func:`~mlops_pipeline.models.discovery.champion_inputs`).
+
+    ``tracking`` names the registry (node input ``tracking_config``). ``None`` reads the run's
+    project and environment from the tracking hook: a stopgap until ``score`` passes the input.
 
     Returns what ``choose_champion`` returns: the handle, reference probabilities
     (``review_id, proba``) and facts for the reports. For the select_champion model these are
@@ -59,11 +67,10 @@ def choose_serving_champion(
     reference probabilities are its predictions on the ``test`` fold (no model of this project
     trains on test; nothing is chosen on these numbers).
     """
-    from mlops_pipeline.pipelines.drift.nodes import choose_champion
-    from mlops_pipeline.tracking.hook import current_run
-
     handle, val, info = choose_champion(**datasets)
-    found = registry_champion(*current_run())
+    if tracking is None:  # TODO(issue 21 part 1): score passes tracking_config; then delete
+        tracking = load_tracking_config(*current_run())
+    found = registry_champion(tracking)
     if found is None:
         return handle, val, {**info, "chosen_by": "select_champion (no registry champion)"}
     served, facts = found

@@ -19,6 +19,9 @@ import yaml
 from mlops_pipeline.errors import UserInputError
 
 CONFIG_FILE = "mlflow.yml"
+#: Tags of an experiment this project creates (training runs and the registry's runs): the
+#: MLflow UI then opens it on its runs table (not the GenAI overview).
+EXPERIMENT_TAGS = {"mlflow.experimentKind": "custom_model_development"}
 DEFAULTS: dict[str, Any] = {
     "store_dir": "mlflow",
     "tracking_uri": None,

@@ -31,17 +31,21 @@ from kedro.framework.hooks import hook_impl
 
 from mlops_pipeline.hooks import pipeline_names_of
 
-from .config import TrackingConfig, ensure_store, load_tracking_config
+from .config import EXPERIMENT_TAGS, TrackingConfig, ensure_store, load_tracking_config
 
 logger = logging.getLogger(__name__)
 
 MODELS_DATASET = "mlops_pipeline.datasets.text_models.TextModelsDataset"
+#: Catalog name of the run's :class:`TrackingConfig`: a node that reads the registry takes it as
+#: an input (``score``), so the store follows the run's environment (``--env test`` never
+#: touches the project's store) without a module global.
+TRACKING_CONFIG = "tracking_config"
 _CURRENT: dict[str, Any] = {"project": ".", "env": None}
 
 
 def current_run() -> tuple[str, str | None]:
-    """``(project_path, env)`` of the Kedro run in progress (nodes that use the registry pick
-    the store of the run's environment: ``--env test`` never touches the project's store)."""
+    """``(project_path, env)`` of the Kedro run in progress. Prefer the node input
+    :data:`TRACKING_CONFIG`; this remains for nodes not yet converted (``retrain``)."""
     return str(_CURRENT["project"]), _CURRENT["env"]
 
 
@@ -100,10 +104,17 @@ class MlflowTrackingHook:
         self._started = 0.0
 
     @hook_impl
-    def before_pipeline_run(self, run_params: dict[str, Any] | None = None) -> None:
+    def before_pipeline_run(
+        self, run_params: dict[str, Any] | None = None, pipeline: Any = None, catalog: Any = None
+    ) -> None:
+        """Start the clock; when a node takes :data:`TRACKING_CONFIG`, put the run's settings
+        (its project path and Kedro environment) in the catalog under that name."""
         self._started = time.perf_counter()
         run_params = run_params or {}
-        _CURRENT.update(project=run_params.get("project_path") or ".", env=run_params.get("env"))
+        project, env = run_params.get("project_path") or ".", run_params.get("env")
+        _CURRENT.update(project=project, env=env)
+        if pipeline is not None and catalog is not None and TRACKING_CONFIG in pipeline.inputs():
+            catalog[TRACKING_CONFIG] = load_tracking_config(project, env)
 
     @hook_impl
     def after_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
@@ -142,8 +153,6 @@ def _experiment(mlflow: Any, config: TrackingConfig) -> str:
     found = mlflow.get_experiment_by_name(config.experiment)
     if found is not None:
         return found.experiment_id
-    from mlops_pipeline.registry.core import EXPERIMENT_TAGS
-
     return mlflow.create_experiment(
         config.experiment, artifact_location=config.artifact_location, tags=EXPERIMENT_TAGS
     )

@@ -18,9 +18,8 @@ from synthetic_tokens import project_config
 
 from mlops_pipeline.datasets import TextModelsDataset
 from mlops_pipeline.drift import SUMMARY_KEYS
+from mlops_pipeline.models.discovery import MODEL_INPUTS, champion_inputs
 from mlops_pipeline.pipelines.drift import create_pipeline
-from mlops_pipeline.pipelines.drift.pipeline import champion_inputs
-from mlops_pipeline.pipelines.evaluate.pipeline import MODEL_INPUTS
 
 
 def _add_val_metrics(folder, accuracy):
@@ -34,6 +33,7 @@ def test_champion_inputs_follow_evaluate():
     inputs = champion_inputs()
     assert set(MODEL_INPUTS) <= set(inputs)
     assert {m.replace("_models", "_val_predictions") for m in MODEL_INPUTS} <= set(inputs)
+    assert set(inputs) <= create_pipeline().inputs()
 
 
 def test_drift_pipeline_writes_report_and_summary(tmp_path):

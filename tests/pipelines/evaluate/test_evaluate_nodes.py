@@ -16,8 +16,9 @@ from synthetic_text_models import raw_reviews, save_model, tokens_of
 
 from mlops_pipeline.datasets import TextModelsDataset
 from mlops_pipeline.evaluation import LEADERBOARD_COLUMNS, METRIC_KEYS
+from mlops_pipeline.models.discovery import MODEL_INPUTS
 from mlops_pipeline.pipelines.evaluate import nodes
-from mlops_pipeline.pipelines.evaluate.pipeline import MODEL_INPUTS, create_pipeline
+from mlops_pipeline.pipelines.evaluate.pipeline import create_pipeline
 
 PROJECT = Path(__file__).resolve().parents[3]
 PARAMS = {

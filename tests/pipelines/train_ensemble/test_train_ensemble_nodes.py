@@ -10,8 +10,8 @@ from synthetic_text_models import raw_reviews, trained_model
 
 from mlops_pipeline.datasets import TextModelsDataset
 from mlops_pipeline.models import load_model
+from mlops_pipeline.models.discovery import MODEL_INPUTS
 from mlops_pipeline.models.ensemble import scores
-from mlops_pipeline.pipelines.evaluate.pipeline import MODEL_INPUTS
 from mlops_pipeline.pipelines.train_ensemble import create_pipeline
 from mlops_pipeline.pipelines.train_ensemble.nodes import (
     build_ensemble,

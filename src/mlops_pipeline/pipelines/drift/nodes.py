@@ -1,9 +1,10 @@
 """Nodes of ``drift``: the champion (best val accuracy), the two sides, the report.
 
-Heavy lifting lives in :mod:`mlops_pipeline.drift`; the champion rule in
+Heavy lifting lives in :mod:`mlops_pipeline.drift`; the champion rule
+(:func:`mlops_pipeline.models.champion.choose_champion`, a node of this pipeline) in
 :mod:`mlops_pipeline.models.champion`. Models and their val predictions arrive through the
 catalog (every ``<pipeline>_models`` / ``<pipeline>_val_predictions`` of
-``evaluate.pipeline.MODEL_INPUTS``); the registry is never read here.
+:data:`mlops_pipeline.models.discovery.MODEL_INPUTS`); the registry is never read here.
 """
 
 from __future__ import annotations
@@ -15,36 +16,9 @@ import numpy as np
 import pandas as pd
 
 from mlops_pipeline.drift import run_drift, snapshot_dict, snapshot_html
-from mlops_pipeline.models.champion import select_champion_from_sets
 from mlops_pipeline.models.discovery import ModelHandle
 
 logger = logging.getLogger(__name__)
-
-MODELS_SUFFIX = "_models"
-VAL_SUFFIX = "_val_predictions"
-
-
-def choose_champion(**datasets: Any) -> tuple[ModelHandle, pd.DataFrame, dict[str, Any]]:
-    """The champion among every ``*_models`` input, its ``val`` predictions and its card facts.
-
-    Keyword inputs are the catalog names: ``<pipeline>_models`` and
-    ``<pipeline>_val_predictions``.
-    """
-    sets = {k: v for k, v in datasets.items() if k.endswith(MODELS_SUFFIX)}
-    source, handle = select_champion_from_sets(sets)
-    val_name = source[: -len(MODELS_SUFFIX)] + VAL_SUFFIX
-    preds = datasets[val_name]
-    preds = preds.loc[preds["model_id"] == handle.model_id, ["review_id", "proba"]]
-    if preds.empty:
-        raise ValueError(f"{val_name} has no rows for the champion {handle.model_id}")
-    card = handle.card()
-    info = {
-        "model_id": handle.model_id,
-        "source": source,
-        "family": card.family,
-        "val_metrics": card.val_metrics,
-    }
-    return handle, preds.reset_index(drop=True), info
 
 
 def split_sides(

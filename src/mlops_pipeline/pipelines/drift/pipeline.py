@@ -1,30 +1,24 @@
 """Pipeline ``drift``: the current batch (test split) against the reference (training reviews).
 
 The champion comes from the models of every training pipeline in
-:data:`mlops_pipeline.pipelines.evaluate.pipeline.MODEL_INPUTS` (best ``val_metrics.accuracy``),
-so a new training pipeline is picked up with no change here.
+:data:`mlops_pipeline.models.discovery.MODEL_INPUTS` (best ``val_metrics.accuracy``:
+:func:`mlops_pipeline.models.champion.choose_champion`), so a new training pipeline is picked
+up with no change here.
 """
 
 from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from mlops_pipeline.pipelines.evaluate.pipeline import MODEL_INPUTS
+from mlops_pipeline.models.champion import choose_champion
+from mlops_pipeline.models.discovery import champion_inputs
 
 from .nodes import (
-    choose_champion,
     drift_report,
     predict_current,
     sample_current,
     split_sides,
 )
-
-
-def champion_inputs(model_inputs: list[str] | None = None) -> dict[str, str]:
-    """``{name: name}`` for every ``<pipeline>_models`` and ``<pipeline>_val_predictions``."""
-    names = list(model_inputs or MODEL_INPUTS)
-    vals = [n[: -len("_models")] + "_val_predictions" for n in names]
-    return {n: n for n in names + vals}
 
 
 def create_pipeline(**kwargs) -> Pipeline:

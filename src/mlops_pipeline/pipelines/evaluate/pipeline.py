@@ -2,13 +2,16 @@
 
 Models arrive through the catalog. To add a training pipeline's models (the recipe in
 docs/models.md): give it a ``<pipeline>_models`` entry of type
-:class:`mlops_pipeline.datasets.TextModelsDataset`, add that name to :data:`MODEL_INPUTS`, and
-add its model folder to the ``evaluate`` stage's deps in ``dvc.yaml``.
+:class:`mlops_pipeline.datasets.TextModelsDataset`, add that name to
+:data:`mlops_pipeline.models.discovery.MODEL_INPUTS`, and add its model folder to the
+``evaluate`` stage's deps in ``dvc.yaml``.
 """
 
 from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
+
+from mlops_pipeline.models.discovery import MODEL_INPUTS
 
 from .nodes import (
     curve_data,
@@ -23,14 +26,6 @@ from .nodes import (
     select_test_subset,
     top_features,
 )
-
-#: The models dataset of every training pipeline that evaluate scores.
-MODEL_INPUTS = [
-    "train_classical_models",
-    "train_lstm_models",
-    "train_bert_models",
-    "train_ensemble_models",
-]
 
 
 def create_pipeline(**kwargs) -> Pipeline:

@@ -1,7 +1,8 @@
 """Pipeline ``train_ensemble``: val labels -> candidate table -> member selection (cross-fitted)
 -> the ensemble (copies of its members + combiner) -> reports.
 
-Member pipelines are every models input of ``evaluate`` (:data:`MODEL_INPUTS`) but this one:
+Member pipelines are every training pipeline of
+:data:`mlops_pipeline.models.discovery.MODEL_INPUTS` but this one:
 their ``<pipeline>_models`` and ``<pipeline>_val_predictions`` catalog entries are the inputs
 (never a disk scan). A new training pipeline joins by the docs/models.md recipe.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from mlops_pipeline.pipelines.evaluate.pipeline import MODEL_INPUTS
+from mlops_pipeline.models.discovery import MODEL_INPUTS, MODELS_SUFFIX
 
 from .nodes import (
     build_ensemble,
@@ -26,7 +27,7 @@ OWN_MODELS = "train_ensemble_models"
 
 def member_pipelines() -> list[str]:
     """Training pipelines whose models may join the ensemble."""
-    return [m.removesuffix("_models") for m in MODEL_INPUTS if m != OWN_MODELS]
+    return [m.removesuffix(MODELS_SUFFIX) for m in MODEL_INPUTS if m != OWN_MODELS]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
