@@ -11,6 +11,8 @@ _KINDS = ("token_vectorizer", "document_embedder")
 
 
 def _artifact_class(kind: str) -> type:
+    # why local: the catalog imports every dataset class on each run; scikit-learn (features)
+    # and gensim (embeddings) load only when such an artifact is read or written
     if kind == "token_vectorizer":
         from mlops_pipeline.features import TokenVectorizer
 

@@ -112,6 +112,7 @@ class TokenVectorizer(TransformerMixin, BaseEstimator):
         options = _stop_word_options(self.stop_words)
         if options is None:
             return [list(doc) for doc in docs]
+        # why local: mlops_pipeline.text loads spaCy; vectorizers without stop words never need it
         from mlops_pipeline.text import filter_stop_words
 
         return [

@@ -80,6 +80,7 @@ def shared_preprocessor(config: dict[str, Any]) -> Any:
     instance per config loads spaCy and the lemma tables once, not once per model (evaluation
     and scoring load many models).
     """
+    # why local: mlops_pipeline.text loads spaCy; reading cards and registry work never need it
     from mlops_pipeline.text import TextPreprocessor
 
     key = json.dumps(config, sort_keys=True)

@@ -15,6 +15,8 @@ import mlflow
 import pandas as pd
 from mlflow.pyfunc import PythonModel
 
+from mlops_pipeline.models.discovery import load_model
+
 MODEL_DIR_ARTIFACT = "model_dir"
 
 
@@ -22,8 +24,6 @@ class SentimentClassifier(PythonModel):
     """Thin loader: the model folder artifact, read by ``load_model``."""
 
     def load_context(self, context: Any) -> None:
-        from mlops_pipeline.models.discovery import load_model
-
         self.model = load_model(context.artifacts[MODEL_DIR_ARTIFACT])
 
     # no type hints here: MLflow would try to derive a schema from them

@@ -53,6 +53,7 @@ def make_lemmatizer(name: str, overrides: Mapping[str, str]) -> Callable[[str], 
         # per distinct token (``TokenNormalizer`` caches).
         return lambda token: overrides.get(token) or table.get(token, token)
     if name == "wordnet":
+        # why local: the WordNet lemmatizer needs NLTK and its corpus; only this option uses it
         from .wordnet import WordNetLemmatizerWithPos
 
         wordnet = WordNetLemmatizerWithPos()

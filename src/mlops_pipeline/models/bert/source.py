@@ -89,6 +89,7 @@ def load_pretrained(spec: str, allow_download: bool = False, num_labels: int = 2
 
     source = resolve_source(spec)
     if source.startswith(RANDOM_PREFIX):
+        # why local: like transformers above, loaded only when a BERT model is built
         from .tiny import tiny_bert
 
         return tiny_bert(source[len(RANDOM_PREFIX) :], num_labels=num_labels)

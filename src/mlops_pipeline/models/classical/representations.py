@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from mlops_pipeline.features import TokenVectorizer, load_vectorizer
+
 KINDS = ("token_vectorizer", "document_embedder")
 
 
 def representation_kind(rep: Any) -> str:
-    from mlops_pipeline.features import TokenVectorizer
-
+    """``token_vectorizer`` or ``document_embedder`` (the kind a model card records)."""
     if isinstance(rep, TokenVectorizer):
         return "token_vectorizer"
     if type(rep).__name__ == "DocumentEmbedder":
@@ -39,10 +40,9 @@ def save_representation(rep: Any, directory: str | Path) -> str:
 def load_representation(directory: str | Path, kind: str) -> Any:
     """Load a representation saved by :func:`save_representation` (kind from the card)."""
     if kind == "token_vectorizer":
-        from mlops_pipeline.features import load_vectorizer
-
         return load_vectorizer(directory)
     if kind == "document_embedder":
+        # why local: mlops_pipeline.embeddings imports gensim; only embedding models need it
         from mlops_pipeline.embeddings import DocumentEmbedder
 
         return DocumentEmbedder.load(directory)

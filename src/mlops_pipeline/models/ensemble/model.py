@@ -36,6 +36,7 @@ from mlops_pipeline.models.base import (
     shared_preprocessor,
     write_card,
 )
+from mlops_pipeline.models.discovery import load_model
 
 from .combiner import Combiner, fit_combiner
 
@@ -224,8 +225,6 @@ class EnsembleTextModel(TextModel):
     @classmethod
     def load(cls, directory: str | Path) -> EnsembleTextModel:
         """Load a folder written by :meth:`save`; every member folder must be inside it."""
-        from mlops_pipeline.models.discovery import load_model
-
         directory = Path(directory)
         card = read_card(directory)
         if card.interface != INTERFACE:

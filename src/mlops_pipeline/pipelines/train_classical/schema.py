@@ -34,6 +34,8 @@ def estimator_arguments(family: str) -> tuple[str, ...]:
     from sklearn.naive_bayes import MultinomialNB
     from sklearn.svm import LinearSVC
 
+    # why local: every run validates every schema it uses; scikit-learn loads only when a
+    # train_classical section is checked
     from mlops_pipeline.models.classical.nbsvm import NBSVMClassifier
 
     estimator, extra = {
