@@ -14,7 +14,7 @@ from kedro.io import DatasetError
 from mlops_pipeline.cli import find_user_error
 from mlops_pipeline.datasets.imdb_archive import ArchiveError
 from mlops_pipeline.errors import UserInputError
-from mlops_pipeline.pipeline_registry import check_pipeline_names, pipeline_names
+from mlops_pipeline.pipeline_registry import check_pipeline_names, registered_names
 from mlops_pipeline.torch_runtime import DeviceUnavailableError
 
 
@@ -57,7 +57,7 @@ def test_an_unknown_pipeline_lists_the_registered_ones_and_the_closest():
         check_pipeline_names(["ingest", "timeserie"])
     message = str(caught.value)
     assert message.startswith("Unknown pipeline 'timeserie'. Did you mean 'timeseries'?")
-    for name in pipeline_names():
+    for name in registered_names():
         assert name in message
     check_pipeline_names(["ingest", "imdb", "__default__"])
     check_pipeline_names(None)

@@ -101,7 +101,8 @@ DocumentFrequency = Annotated[Union[int, float], AfterValidator(_document_freque
 
 
 def pipeline_names() -> list[str]:
-    """Pipeline folders under ``mlops_pipeline/pipelines`` (sorted)."""
+    """Pipeline folders under ``mlops_pipeline/pipelines`` (sorted): every pipeline, composites
+    included. The project's one list: the pipeline registry adds ``__default__`` to it."""
     return sorted(
         p.name
         for p in PIPELINES_DIR.iterdir()

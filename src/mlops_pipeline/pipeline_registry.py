@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 from kedro.framework.project import find_pipelines, pipelines
 from kedro.pipeline import Pipeline
 
 from mlops_pipeline.errors import UserInputError
+from mlops_pipeline.params import pipeline_names
 
 #: Kedro's data layers in the order data flows (``data/01_raw`` ... ``data/08_reporting``).
 #: Every catalog entry names one (``metadata: {kedro-viz: {layer: ...}}``) and no node writes a
@@ -29,11 +29,10 @@ LAYERS = (
 )
 
 
-def pipeline_names() -> list[str]:
-    """Every registered pipeline name: the folders under ``pipelines/`` and ``__default__``."""
-    folder = Path(__file__).parent / "pipelines"
-    names = [p.name for p in folder.iterdir() if (p / "__init__.py").exists()]
-    return sorted(n for n in names if not n.startswith(("_", "."))) + ["__default__"]
+def registered_names() -> list[str]:
+    """Every registered pipeline name: the pipeline folders
+    (:func:`mlops_pipeline.params.pipeline_names`) and ``__default__``."""
+    return [*pipeline_names(), "__default__"]
 
 
 def check_pipeline_names(requested: list[str] | None) -> None:
@@ -43,7 +42,7 @@ def check_pipeline_names(requested: list[str] | None) -> None:
     ``find_pipelines(raise_errors=True)`` raises a misleading ``ImportError`` instead of
     Kedro's own "did you mean" message, so the names are checked here first.
     """
-    known = pipeline_names()
+    known = registered_names()
     for name in requested or []:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
