@@ -13,14 +13,15 @@ reviews of ``fit`` (its reference data). IMDb's test fold is split into a frozen
 5,000 rows with the smallest sha1(review_id), as the pipeline's) and a sequence of labelled
 batches arriving one per cycle:
 
-1. ``b1_clean`` — a fresh sample of the same population: no drift, skipped;
+1. ``b1_clean`` — 300 reviews of the same population: no drift, skipped;
 2. ``b2_stripped`` — lowercased and stripped of punctuation (a broken upstream export): the gate
    fires, the challenger trains on launch data + b1 + b2 and is scored on the holdout;
 3. ``b3_truncated`` — every review cut to its first sentence: drift, retrained;
 4. ``b4_mislabelled_scheduled`` — a clean-looking batch whose labels a broken labelling job
    flipped, arriving on the weekly schedule: retrained, the challenger is worse, kept;
 5. ``b5_malformed`` — some rows without text and with label 5: quarantined whole;
-6. ``b6_clean`` — no drift, skipped.
+6. ``b6_clean`` — no drift, skipped;
+7. ``b7_tiny`` — 5 reviews: too small to measure, skipped, the batch waits for the next ones.
 
 Prints the decision log (one JSON line per decision) and the champion's holdout accuracy
 after each batch. Parameters are ``conf/base/parameters_retrain.yml``'s (challenger family,
@@ -45,8 +46,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from mlops_pipeline.pipelines.retrain.nodes import frozen_holdout  # noqa: E402
+from mlops_pipeline.embeddings import DocumentEmbedder  # noqa: E402
 from mlops_pipeline.registry import CHAMPION, Registry  # noqa: E402
+from mlops_pipeline.registry.intake import frozen_holdout  # noqa: E402
 from mlops_pipeline.registry.retraining import (  # noqa: E402
     CycleInputs,
     holdout_scores,
@@ -86,6 +88,7 @@ def main() -> int:
     started = time.perf_counter()
 
     params = yaml.safe_load((ROOT / "conf/base/parameters_retrain.yml").read_text())["retrain"]
+    drift_params = yaml.safe_load((ROOT / "conf/base/parameters_drift.yml").read_text())["drift"]
     preprocess = yaml.safe_load((ROOT / "conf/base/parameters_preprocess.yml").read_text())
     preprocess_config = preprocess["preprocess"]["text"]
     seed = int(
@@ -99,6 +102,7 @@ def main() -> int:
     params["batches"] = {k: str(ws / "batches" / k) for k in ("incoming", "accepted", "quarantine")}
     params["decision_log"] = str(ws / "decisions.jsonl")
     params["dvc_add_accepted"] = False  # the scratch workspace is no DVC repository
+    params["drift"]["report_dir"] = str(ws / "drift_reports")
     incoming = Path(params["batches"]["incoming"])
     incoming.mkdir(parents=True)
 
@@ -132,7 +136,13 @@ def main() -> int:
         preprocess_config, seed, data_hash="launch",
     )  # fmt: skip
     launch_folder = launch.save(ws / "launch_model" / launch.model_id)
-    inputs = CycleInputs(reference=reference, holdout=holdout, first_champion=lambda: launch_folder)
+    embedder = DocumentEmbedder.load(ROOT / "data/04_feature/embeddings/word2vec/embedder")
+    inputs = CycleInputs(
+        reference=reference,
+        holdout=holdout,
+        first_champion=lambda: launch_folder,
+        embedder=embedder,
+    )
 
     malformed = parts[3].iloc[:500].copy()
     malformed.iloc[:3, malformed.columns.get_loc("text")] = ""
@@ -140,12 +150,13 @@ def main() -> int:
     flipped = parts[3].iloc[500:].copy()
     flipped["label"] = 1 - flipped["label"]
     steps = [
-        ("b1_clean", parts[0], None, False),
+        ("b1_clean", parts[0].iloc[:300], None, False),
         ("b2_stripped", parts[1], _strip, False),
         ("b3_truncated", parts[2], _first_sentence, False),
         ("b4_mislabelled_scheduled", flipped, None, True),
         ("b5_malformed", malformed, None, False),
         ("b6_clean", small, None, False),
+        ("b7_tiny", pool.iloc[-5:], None, False),
     ]
     print(
         f"launch model: {launch.model_id} on {len(reference)} fit reviews; holdout "
@@ -157,7 +168,7 @@ def main() -> int:
             _write_batch(incoming, name, part, edit)
             params["trigger"] = {"on_drift": True, "scheduled": scheduled, "force": False}
             t0 = time.perf_counter()
-            decision = run_cycle(registry, inputs, params, preprocess_config, seed)
+            decision = run_cycle(registry, inputs, params, preprocess_config, seed, drift_params)
             champion = registry.alias(CHAMPION)
             accuracy = holdout_scores(registry.load(CHAMPION), holdout)["accuracy"]
             rows.append(
@@ -166,6 +177,7 @@ def main() -> int:
                     "outcome": decision["outcome"],
                     "trigger": decision["trigger"],
                     "drift": decision["drift"]["drift_detected"],
+                    "drift_reason": decision["drift"].get("reason"),
                     "champion_version": champion.version,
                     "champion_holdout_accuracy": accuracy,
                     "seconds": round(time.perf_counter() - t0, 1),
@@ -183,8 +195,8 @@ def main() -> int:
         }  # fmt: skip
         short["drift"] = {
             "detected": d["drift"]["drift_detected"],
-            "share": d["drift"]["drifted_share"],
-            "ks": {k: v["statistic"] for k, v in d["drift"]["signals"].items()},
+            "share": d["drift"].get("drifted_share"),
+            "drifted": [k for k, v in d["drift"].get("signals", {}).items() if v["drifted"]],
         }
         print(json.dumps(short))
     outcomes = [r["outcome"] for r in rows]

@@ -131,7 +131,7 @@ def test_retrain_cycle_and_mlflow_tracking_in_the_test_environment(imdb_run) -> 
 
     from mlflow import MlflowClient
 
-    from mlops_pipeline.pipelines.retrain.nodes import frozen_holdout
+    from mlops_pipeline.registry.intake import frozen_holdout
 
     project, _, _ = imdb_run
     client = MlflowClient(os.environ["MLFLOW_TRACKING_URI"])

@@ -40,15 +40,6 @@ DYNAMIC_IMPORTS = {
     "models/discovery.py": "the class a model card names (restricted to the package)",
     "pipelines/imdb/__init__.py": "the composite imports the pipelines it sums",
 }
-#: Known violations that issue 21 part 1 (drift) removes: ``(importer file, imported module)``.
-#: ``pipelines/score`` still takes ``champion_inputs`` from the drift pipeline (it lives in
-#: ``models.discovery`` now). The drift work empties this set.
-PENDING_DRIFT_WORK: set[tuple[str, str]] = {
-    ("mlops_pipeline/pipelines/score/pipeline.py", "mlops_pipeline.pipelines.drift.pipeline"),
-}
-#: A function-local import of the package needs a reason: a ``# why`` comment in the function
-#: above it (a heavy optional dependency). Files the drift work rewrites are exempt until then.
-PENDING_LOCAL_IMPORTS = {"mlops_pipeline/registry/retraining.py"}
 
 
 @dataclass(frozen=True)
@@ -281,11 +272,6 @@ def describe_cycle(cycle: list[tuple[str, str, list[Import]]]) -> str:
     return f"import cycle {names} ({hops})"
 
 
-def pending(found: list[Import]) -> list[Import]:
-    """``found`` without the violations the drift work removes (:data:`PENDING_DRIFT_WORK`)."""
-    return [i for i in found if (i.file, i.target) not in PENDING_DRIFT_WORK]
-
-
 # -- the project -----------------------------------------------------------------------------
 
 
@@ -295,21 +281,21 @@ def graph() -> tuple[list[Import], list[Import]]:
 
 
 def test_libraries_never_import_pipelines(graph):
-    found = pending(library_imports_of_pipelines(graph[0], PACKAGE, LIBRARY_TO_PIPELINES))
+    found = library_imports_of_pipelines(graph[0], PACKAGE, LIBRARY_TO_PIPELINES)
     assert not found, "a library imports a pipeline (move the shared code into a library):\n" + (
         "\n".join(map(str, found))
     )
 
 
 def test_no_pipeline_imports_another(graph):
-    found = pending(pipeline_imports_of_pipelines(graph[0], PACKAGE, PIPELINE_TO_PIPELINE))
+    found = pipeline_imports_of_pipelines(graph[0], PACKAGE, PIPELINE_TO_PIPELINE)
     assert not found, "a pipeline imports another pipeline (share through a library):\n" + (
         "\n".join(map(str, found))
     )
 
 
 def test_no_import_cycle_between_packages(graph):
-    cycles = package_cycles(pending(graph[0]), PACKAGE, LIBRARY_TO_PIPELINES)
+    cycles = package_cycles(graph[0], PACKAGE, LIBRARY_TO_PIPELINES)
     assert not cycles, "\n".join(map(describe_cycle, cycles))
 
 
@@ -333,21 +319,11 @@ def undocumented_local_imports(imports: list[Import], src: Path) -> list[Import]
 
 
 def test_function_local_imports_say_why(graph):
-    found = [
-        i for i in undocumented_local_imports(graph[0], SRC) if i.file not in PENDING_LOCAL_IMPORTS
-    ]
+    found = undocumented_local_imports(graph[0], SRC)
     assert not found, (
         "a function-local import without a `# why` comment (import at module top unless a "
         "heavy optional dependency justifies it):\n" + "\n".join(map(str, found))
     )
-
-
-def test_pending_exceptions_are_still_needed(graph):
-    """An entry of the pending sets that no longer occurs must be removed from them."""
-    present = {(i.file, i.target) for i in graph[0]}
-    assert present >= PENDING_DRIFT_WORK, sorted(PENDING_DRIFT_WORK - present)
-    undocumented = {i.file for i in undocumented_local_imports(graph[0], SRC)}
-    assert undocumented >= PENDING_LOCAL_IMPORTS, sorted(PENDING_LOCAL_IMPORTS - undocumented)
 
 
 def test_allowed_places_exist():

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlops_pipeline.evaluation.metrics import classification_metrics
+from mlops_pipeline.metrics import classification_metrics
 
 from .descriptors import DESCRIPTORS, compute_descriptors
 

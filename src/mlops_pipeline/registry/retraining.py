@@ -38,8 +38,10 @@ import pandas as pd
 
 from mlops_pipeline.atomic_io import atomic_file
 from mlops_pipeline.drift import gate_drift, snapshot_html
-from mlops_pipeline.evaluation.metrics import classification_metrics
+from mlops_pipeline.features import build_vectorizer
+from mlops_pipeline.metrics import classification_metrics
 from mlops_pipeline.models.base import hash_arrays, read_card, shared_preprocessor
+from mlops_pipeline.models.classical import ClassicalTextModel
 
 from .core import CHALLENGER, CHAMPION, Registry, register_first_champion, register_folder
 from .intake import (
@@ -67,9 +69,6 @@ def train_challenger(
     data_hash: str,
 ) -> Any:
     """The challenger: ``spec`` = ``{family, features, vectorizer, params}`` (classical)."""
-    from mlops_pipeline.features import build_vectorizer
-    from mlops_pipeline.models.classical import ClassicalTextModel
-
     rep = build_vectorizer(spec["features"], spec.get("vectorizer", {})).fit(list(texts_tokens))
     model = ClassicalTextModel(
         preprocess_config,

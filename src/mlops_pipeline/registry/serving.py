@@ -23,8 +23,7 @@ import pandas as pd
 
 from mlops_pipeline.models.champion import choose_champion
 from mlops_pipeline.models.discovery import ModelHandle
-from mlops_pipeline.tracking.config import TrackingConfig, load_tracking_config
-from mlops_pipeline.tracking.hook import current_run
+from mlops_pipeline.tracking.config import TrackingConfig
 
 from .core import CHAMPION, Registry
 
@@ -51,14 +50,13 @@ def registry_champion(config: TrackingConfig) -> tuple[ModelHandle, dict[str, An
 
 
 def choose_serving_champion(
-    reviews: pd.DataFrame, tracking: TrackingConfig | None = None, **datasets: Any
+    reviews: pd.DataFrame, tracking: TrackingConfig, **datasets: Any
 ) -> tuple[ModelHandle, pd.DataFrame, dict[str, Any]]:
     """The ``score`` champion: the registry's ``@champion`` when one is set, else
     :func:`~mlops_pipeline.models.champion.choose_champion` over the training pipelines' models
     (the other keyword inputs: :func:`~mlops_pipeline.models.discovery.champion_inputs`).
 
-    ``tracking`` names the registry (node input ``tracking_config``). ``None`` reads the run's
-    project and environment from the tracking hook: a stopgap until ``score`` passes the input.
+    ``tracking`` names the registry (node input ``tracking_config``).
 
     Returns what ``choose_champion`` returns: the handle, reference probabilities
     (``review_id, proba``) and facts for the reports. For the select_champion model these are
@@ -68,8 +66,6 @@ def choose_serving_champion(
     trains on test; nothing is chosen on these numbers).
     """
     handle, val, info = choose_champion(**datasets)
-    if tracking is None:  # TODO(issue 21 part 1): score passes tracking_config; then delete
-        tracking = load_tracking_config(*current_run())
     found = registry_champion(tracking)
     if found is None:
         return handle, val, {**info, "chosen_by": "select_champion (no registry champion)"}

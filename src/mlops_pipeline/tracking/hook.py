@@ -37,16 +37,9 @@ logger = logging.getLogger(__name__)
 
 MODELS_DATASET = "mlops_pipeline.datasets.text_models.TextModelsDataset"
 #: Catalog name of the run's :class:`TrackingConfig`: a node that reads the registry takes it as
-#: an input (``score``), so the store follows the run's environment (``--env test`` never
+#: an input (``score``, ``retrain``), so the store follows the run's environment (``--env test`` never
 #: touches the project's store) without a module global.
 TRACKING_CONFIG = "tracking_config"
-_CURRENT: dict[str, Any] = {"project": ".", "env": None}
-
-
-def current_run() -> tuple[str, str | None]:
-    """``(project_path, env)`` of the Kedro run in progress. Prefer the node input
-    :data:`TRACKING_CONFIG`; this remains for nodes not yet converted (``retrain``)."""
-    return str(_CURRENT["project"]), _CURRENT["env"]
 
 
 def flatten(prefix: str, value: Any, out: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +105,6 @@ class MlflowTrackingHook:
         self._started = time.perf_counter()
         run_params = run_params or {}
         project, env = run_params.get("project_path") or ".", run_params.get("env")
-        _CURRENT.update(project=project, env=env)
         if pipeline is not None and catalog is not None and TRACKING_CONFIG in pipeline.inputs():
             catalog[TRACKING_CONFIG] = load_tracking_config(project, env)
 

@@ -16,6 +16,7 @@ from synthetic_tokens import PROJECT_ROOT, project_config
 from mlops_pipeline.datasets import BatchFilesDataset, ReviewsFileDataset, TextModelsDataset
 from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.pipelines.score import create_pipeline
+from mlops_pipeline.tracking.config import TrackingConfig, sqlite_uri
 
 
 def _catalog(tmp_path, batch_file, params_override=None):
@@ -43,6 +44,13 @@ def _catalog(tmp_path, batch_file, params_override=None):
         "params:score": score_params,
         "params:drift": params["drift"],
         "params:common.seed": params["common"]["seed"],
+        # no registry store: score serves select_champion's model
+        "tracking_config": TrackingConfig(
+            tracking_uri=sqlite_uri(tmp_path / "no-store"),
+            artifact_location=(tmp_path / "no-store" / "artifacts").as_uri(),
+            experiment="score-test",
+            registered_model="sentiment-classifier",
+        ),
     }
     for name, value in feeds.items():
         catalog[name] = MemoryDataset(value, copy_mode="assign")

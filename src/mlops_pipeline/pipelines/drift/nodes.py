@@ -15,28 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlops_pipeline.drift import run_drift, snapshot_dict, snapshot_html
+from mlops_pipeline.drift import (
+    frequent_vocabulary,
+    run_drift,
+    snapshot_dict,
+    snapshot_html,
+)
 from mlops_pipeline.models.discovery import ModelHandle
 
 logger = logging.getLogger(__name__)
-
-
-def split_sides(
-    reviews: pd.DataFrame, preprocessed: pd.DataFrame, params: dict[str, Any]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(reference, current)`` rows: ``review_id, label, text, tokens`` of the configured
-    folds, sorted by ``review_id`` (stable input to the seeded sampling)."""
-    rows = reviews[["review_id", "fold", "label", "text"]].merge(
-        preprocessed[["review_id", "tokens"]], on="review_id", how="left", validate="one_to_one"
-    )
-
-    def side(folds: list[str]) -> pd.DataFrame:
-        part = rows.loc[rows["fold"].isin(folds)].drop(columns="fold")
-        return part.sort_values("review_id", kind="stable").reset_index(drop=True)
-
-    reference, current = side(params["reference_folds"]), side(params["current_folds"])
-    logger.info("drift: reference %d rows, current %d rows", len(reference), len(current))
-    return reference, current
 
 
 def sample_current(current: pd.DataFrame, params: dict[str, Any], seed: int) -> pd.DataFrame:
@@ -55,13 +42,6 @@ def predict_current(champion: ModelHandle, current: pd.DataFrame) -> np.ndarray:
     proba = model.predict_proba_prepared(current)[:, 1]
     logger.info("drift: champion %s scored %d current rows", champion.model_id, len(proba))
     return np.asarray(proba, dtype=np.float64)
-
-
-def frequent_vocabulary(embedder: Any, size: int) -> list[str]:
-    """The ``size`` most frequent words of the embedder's training vocabulary (its keys are in
-    gensim's frequency order). A word that frequent is in it whether or not any one review was
-    in the training set, so ``oov_share`` is not biased low on the reviews it was fit on."""
-    return list(embedder.keys[: int(size)])
 
 
 def drift_report(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
+from mlops_pipeline.drift import split_sides
 from mlops_pipeline.models.champion import choose_champion
 from mlops_pipeline.models.discovery import champion_inputs
 
@@ -17,7 +18,6 @@ from .nodes import (
     drift_report,
     predict_current,
     sample_current,
-    split_sides,
 )
 
 

@@ -11,8 +11,7 @@ from mlops_pipeline.models.champion import select_champion
 from mlops_pipeline.registry import Registry
 from mlops_pipeline.registry.intake import reference_and_holdout
 from mlops_pipeline.registry.retraining import CycleInputs, run_cycle
-from mlops_pipeline.tracking.config import load_tracking_config
-from mlops_pipeline.tracking.hook import current_run
+from mlops_pipeline.tracking.config import TrackingConfig
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +29,15 @@ def retrain_cycle(
     holdout: pd.DataFrame,
     candidates: dict[str, Any],
     embedder: Any,
+    tracking: TrackingConfig,
     params: dict[str, Any],
     drift_params: dict[str, Any],
     preprocess_config: dict[str, Any],
     seed: int,
 ) -> dict[str, Any]:
-    """One cycle: intake, drift gate, challenger, promotion, commit; the logged decision."""
-    project, env = current_run()
-    registry = Registry(load_tracking_config(project, env))
+    """One cycle: intake, drift gate, challenger, promotion, commit; the logged decision.
+    ``tracking`` (node input ``tracking_config``) names the run's registry."""
+    registry = Registry(tracking)
     inputs = CycleInputs(
         reference=reference,
         holdout=holdout,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
+from mlops_pipeline.tracking.hook import TRACKING_CONFIG
+
 from .nodes import retrain_cycle, retrain_data
 
 
@@ -28,6 +30,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "retrain_holdout",
                     "train_classical_models",
                     "embeddings_word2vec_embedder",
+                    TRACKING_CONFIG,
                     "params:retrain",
                     "params:drift",
                     "params:preprocess.text",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from mlops_pipeline.pipelines.drift.pipeline import champion_inputs
+from mlops_pipeline.models.discovery import champion_inputs
 from mlops_pipeline.registry.serving import choose_serving_champion
+from mlops_pipeline.tracking.hook import TRACKING_CONFIG
 
 from .nodes import drift_of_batch, gate_rejects, predict_batch, validate_batch
 
@@ -33,7 +34,11 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             node(  # the registry's @champion when set, else select_champion (issue 16)
                 choose_serving_champion,
-                {"reviews": "reviews", **champion_inputs(kwargs.get("model_inputs"))},
+                {
+                    "reviews": "reviews",
+                    "tracking": TRACKING_CONFIG,
+                    **champion_inputs(kwargs.get("model_inputs")),
+                },
                 ["score_champion", "score_champion_val", "score_champion_info"],
                 name="score_choose_champion",
             ),
