@@ -13,6 +13,7 @@ from .batch import (
     check_rejects,
     model_version,
     predictions_table,
+    run_name,
     score_accepted,
 )
 from .predict import predict_positive
@@ -34,6 +35,7 @@ __all__ = [
     "predict_positive",
     "predictions_table",
     "read_reviews",
+    "run_name",
     "score_accepted",
     "validate_reviews",
     "write_reviews",

@@ -32,6 +32,16 @@ def batch_name(source: str | Path) -> str:
     return name or "batch"
 
 
+def run_name(source: str | Path, sha256: str, at: datetime) -> str:
+    """The folder of one ``score`` run: ``<batch>-<first 8 hex of the file's SHA-256>-<UTC
+    time to the millisecond>`` (``dup-1a2b3c4d-20261124T101500.123Z``). Two files of the same
+    name (other folders, other content) or two runs of one file never share a folder, and
+    the names sort by time within a batch."""
+    at = at.astimezone(timezone.utc)
+    stamp = at.strftime("%Y%m%dT%H%M%S") + f".{at.microsecond // 1000:03d}Z"
+    return f"{batch_name(source)}-{sha256[:8]}-{stamp}"
+
+
 def model_version(handle: ModelHandle) -> str:
     """First 12 hex digits of the SHA-256 of the model's ``model_card.json``: names the exact
     model folder (the registry issue replaces it with the registered version)."""
@@ -82,8 +92,10 @@ def score_accepted(
     chunk_size: int = 1000,
     model: Any = None,
     show_progress: bool = False,
+    scored_at: str | None = None,
 ) -> pd.DataFrame:
-    """Predictions for validated rows with the model in ``handle`` (loaded unless given)."""
+    """Predictions for validated rows with the model in ``handle`` (loaded unless given);
+    ``scored_at`` (ISO time) defaults to now."""
     model = model or handle.load()
     proba = predict_positive(
         model,
@@ -94,7 +106,11 @@ def score_accepted(
         show_progress=show_progress,
     )
     table = predictions_table(
-        accepted, proba, model_id=handle.model_id, version=model_version(handle)
+        accepted,
+        proba,
+        model_id=handle.model_id,
+        version=model_version(handle),
+        scored_at=scored_at,
     )
     logger.info("score: %d reviews scored with %s", len(table), handle.model_id)
     return table

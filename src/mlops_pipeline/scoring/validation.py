@@ -4,17 +4,31 @@ Nothing is silently dropped: every input row ends up either in the accepted fram
 rejects frame (input columns + ``reason``), so ``len(accepted) + len(rejects) == len(frame)``.
 Reasons, checked in this order (the first that applies wins):
 
-``missing_id``, ``duplicate_id`` (the first occurrence is kept), ``missing_text``,
-``not_a_string``, ``undecodable`` (bytes that are not UTF-8, or text holding U+FFFD, which
-the readers put where a file had undecodable bytes, or lone surrogates), ``empty_text``
-(whitespace only), ``too_long`` (over ``max_chars`` characters), ``invalid_label`` (a label
-other than 0/1), ``missing_label`` (only with ``require_label``).
+``missing_id`` (null, absent or blank), ``invalid_id`` (an id that is not a non-empty string or
+an integer: JSON objects, lists, booleans, floats such as ``1.5`` or ``3.0``, NUL bytes),
+``duplicate_id`` (the first occurrence is kept), ``missing_text``, ``not_a_string``,
+``undecodable`` (bytes that are not UTF-8, or text holding U+FFFD, which the readers put where a
+file had undecodable bytes, or lone surrogates), ``nul_byte`` (a NUL character: C readers and
+tokenizers cut the text there), ``empty_text`` (nothing left after the project's light
+cleaning: whitespace, HTML tags such as ``<br /><br />``, URLs), ``no_words`` (no letter of any
+script after cleaning: ``12345``, ``10/10 !!!``), ``too_long`` (over ``max_chars`` characters),
+``invalid_label`` (a label other than 0/1), ``missing_label`` (only with ``require_label``).
+
+:func:`read_reviews` is strict too: a CSV line with more fields than the header (an unquoted
+comma) fails the whole file naming the line, and so does a JSON Lines line that is not a JSON
+object; ids keep their type (a JSON ``null`` id is missing, not the string ``"None"``).
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
 import logging
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,11 +43,14 @@ EXPECTED_COLUMNS = ("id", "text")
 ID_ALIASES = ("id", "review_id")
 REJECT_REASONS = (
     "missing_id",
+    "invalid_id",
     "duplicate_id",
     "missing_text",
     "not_a_string",
     "undecodable",
+    "nul_byte",
     "empty_text",
+    "no_words",
     "too_long",
     "invalid_label",
     "missing_label",
@@ -60,6 +77,32 @@ def _id_column(frame: pd.DataFrame, source: str) -> str:
             f"{list(EXPECTED_COLUMNS)} (+ optional 'label'; 'review_id' is accepted for 'id')"
         )
     return id_col
+
+
+# a letter of any script: not a digit, not an underscore, not punctuation or a symbol
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _id_text(value: object) -> str | None:
+    """The id as text, ``""`` when missing, ``None`` when it is not a valid id: non-empty
+    strings and integers only (booleans, floats, containers and NUL bytes are invalid)."""
+    value = _decode(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, str):
+        return None if "\x00" in value else value.strip() and value
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    return None
+
+
+def _cleaned(texts: np.ndarray) -> list[str]:
+    """The project's light cleaning (HTML tags, entities, URLs, whitespace) of each text."""
+    # why local: mlops_pipeline.text loads spaCy (4 s); reading a batch never needs it
+    from mlops_pipeline.text.cleaning import TextCleaner
+
+    cleaner = TextCleaner()
+    return [cleaner.light(t) for t in texts]
 
 
 def _decode(value: object) -> object:
@@ -108,12 +151,15 @@ def validate_reviews(
     def mark(mask: np.ndarray, why: str) -> None:
         reason[(reason == "") & mask] = why
 
-    ids = frame[id_col]
-    id_missing = ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy()
+    id_text = np.array([_id_text(v) for v in frame[id_col].to_numpy(dtype=object)], object)
+    id_invalid = np.array([v is None for v in id_text], dtype=bool)
+    id_missing = ~id_invalid & (id_text == "")
     mark(id_missing, "missing_id")
-    id_str = ids.astype(str).to_numpy(dtype=object)
-    duplicated = pd.Series(id_str).where(~id_missing).duplicated(keep="first").to_numpy()
-    mark(duplicated & ~id_missing, "duplicate_id")
+    mark(id_invalid, "invalid_id")
+    id_ok = ~id_missing & ~id_invalid
+    id_str = np.where(id_ok, id_text, "").astype(object)
+    duplicated = pd.Series(id_str).where(id_ok).duplicated(keep="first").to_numpy()
+    mark(duplicated & id_ok, "duplicate_id")
 
     texts = frame["text"].map(_decode).to_numpy(dtype=object)
     text_missing = pd.isna(pd.Series(texts, dtype=object)).to_numpy()
@@ -126,7 +172,13 @@ def validate_reviews(
     undecodable[check] = [_is_undecodable(t) for t in texts[check]]
     mark(undecodable, "undecodable")
     str_texts = pd.Series(np.where(is_str, texts, ""), dtype=object)
-    mark(is_str & (str_texts.str.strip() == "").to_numpy(), "empty_text")
+    mark(is_str & str_texts.str.contains("\x00", regex=False).to_numpy(), "nul_byte")
+    check = is_str & (reason == "")
+    cleaned = np.full(n, "", dtype=object)
+    cleaned[check] = _cleaned(texts[check])
+    mark(check & (cleaned == ""), "empty_text")
+    has_letter = np.fromiter((bool(_LETTER.search(t)) for t in cleaned), dtype=bool, count=n)
+    mark(check & ~has_letter, "no_words")
     mark(is_str & (str_texts.str.len() > max_chars).to_numpy(), "too_long")
 
     has_label = "label" in frame.columns
@@ -169,11 +221,75 @@ def _format(path: Path) -> str:
     return fmt
 
 
+def _csv_frame(text: str, path: Path) -> pd.DataFrame:
+    """Every field as written (``str``; an empty field is missing). A line with more fields
+    than the header fails the file naming it: the extra field is an unquoted separator, and
+    guessing which comma it was would score a cut text under a wrong id."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[list[str | None]] = []
+    start = 1
+    try:
+        for fields in reader:
+            line, start = start, reader.line_num + 1
+            if not fields:  # a blank line
+                continue
+            if header is None:
+                header = fields
+                twice = sorted({c for c in header if header.count(c) > 1})
+                if twice:
+                    raise UserInputError(
+                        f"{path}: column {twice[0]!r} appears twice in the header (line "
+                        f"{line}); give every column one name"
+                    )
+                continue
+            if len(fields) > len(header):
+                raise UserInputError(
+                    f"{path}: line {line} has {len(fields)} fields, the header has "
+                    f"{len(header)} ({','.join(header)}); quote fields that contain a comma "
+                    f'("Great film, loved it") or fix line {line}'
+                )
+            padded = fields + [""] * (len(header) - len(fields))
+            rows.append([value if value != "" else None for value in padded])
+    except csv.Error as exc:
+        raise UserInputError(
+            f"{path}: line {reader.line_num} is not valid CSV ({exc}); fix its quoting"
+        ) from exc
+    return pd.DataFrame(rows, columns=header or [], dtype=object)
+
+
+def _jsonl_frame(text: str, path: Path) -> pd.DataFrame:
+    """One JSON object per line, values kept as JSON typed them (blank lines skipped)."""
+    rows: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UserInputError(
+                f"{path}: line {number} is not valid JSON ({exc.msg}, column {exc.colno}); "
+                f"repair or remove line {number} (JSON Lines: one object per line)"
+            ) from exc
+        if not isinstance(row, dict):
+            raise UserInputError(
+                f"{path}: line {number} is not a JSON object but {type(row).__name__}; "
+                'write one object per line: {"id": ..., "text": ...}'
+            )
+        rows.append(row)
+    return pd.DataFrame(rows, dtype=object)
+
+
 def read_reviews(path: str | Path) -> pd.DataFrame:
     """Read a batch of reviews by suffix: CSV, parquet or JSON Lines (``.jsonl``/``.ndjson``/
-    ``.json``, one object per line). Undecodable bytes in CSV/JSON Lines become U+FFFD, so
-    the row is rejected as ``undecodable`` instead of failing the whole file; ``id`` is read
-    as text. A missing file is a :class:`UserInputError` naming it."""
+    ``.json``, one object per line).
+
+    CSV fields are read as text (an empty field is missing), JSON Lines values keep their JSON
+    type (so :func:`validate_reviews` can reject a ``null`` or ``1.5`` id). Undecodable bytes
+    in CSV/JSON Lines become U+FFFD, so the row is rejected as ``undecodable`` instead of
+    failing the whole file. A CSV line with more fields than the header, a JSON line that is
+    not an object and a missing file are a :class:`UserInputError` naming the file and line.
+    ``frame.attrs`` holds ``source`` (the path) and ``sha256`` (of the file's bytes)."""
     path = Path(path)
     fmt = _format(path)
     if not path.is_file():
@@ -181,27 +297,18 @@ def read_reviews(path: str | Path) -> pd.DataFrame:
             f"{path}: no such file; point the batch at a file with "
             "--params score.input=<path.csv|.parquet|.jsonl>"
         )
+    data = path.read_bytes()
     try:
-        if fmt == "csv":
-            frame = pd.read_csv(
-                path,
-                dtype={"id": str, "review_id": str},
-                encoding_errors="replace",
-                keep_default_na=False,
-                na_values=[""],
-            )
-        elif fmt == "parquet":
-            frame = pd.read_parquet(path)
+        if fmt == "parquet":
+            frame = pd.read_parquet(io.BytesIO(data))
         else:
-            frame = pd.read_json(
-                path,
-                lines=True,
-                dtype={"id": str, "review_id": str},
-                encoding_errors="replace",
-            )
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
-        raise UserInputError(f"{path}: cannot read as {fmt} ({exc})") from exc
+            text = data.decode("utf-8-sig", errors="replace")
+            frame = _csv_frame(text, path) if fmt == "csv" else _jsonl_frame(text, path)
+    except (ValueError, OSError) as exc:
+        reason = " ".join(str(exc).split())
+        raise UserInputError(f"{path}: cannot read as {fmt} ({reason})") from exc
     frame.attrs["source"] = str(path)
+    frame.attrs["sha256"] = hashlib.sha256(data).hexdigest()
     return frame
 
 
