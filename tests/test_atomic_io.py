@@ -70,3 +70,15 @@ def test_written_paths_get_ordinary_permissions(tmp_path):
         os.umask(umask)
     assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "folder").stat().st_mode & 0o777 == 0o755
+
+
+def test_atomic_directory_without_replace_never_touches_an_existing_folder(tmp_path):
+    target = tmp_path / "runs" / "r1"
+    with atomic_directory(target, replace=False) as tmp:
+        (tmp / "a.txt").write_text("first")
+    with (
+        pytest.raises(FileExistsError, match="never replaced"),
+        atomic_directory(target, replace=False) as tmp,
+    ):
+        (tmp / "a.txt").write_text("second")
+    assert _tree(tmp_path / "runs") == {"r1/a.txt": b"first"}

@@ -49,12 +49,13 @@ def atomic_file(target: str | Path) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_directory(target: str | Path) -> Iterator[Path]:
+def atomic_directory(target: str | Path, *, replace: bool = True) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``target``; on success it replaces ``target``.
 
     A folder cannot be swapped in one rename when the target exists, so the old one is first
     renamed aside and removed only after the new one is in place; a failure inside the block
-    leaves ``target`` untouched and removes the temporary folder.
+    leaves ``target`` untouched and removes the temporary folder. ``replace=False``: an
+    existing ``target`` is never touched; :class:`FileExistsError` instead.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +63,8 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     os.chmod(tmp, _default_mode(0o777))  # mkdtemp makes 0700
     try:
         yield tmp
+        if not replace and target.exists():
+            raise FileExistsError(f"{target} exists and is never replaced")
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))

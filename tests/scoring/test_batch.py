@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import numpy as np
 import pandas as pd
 import pytest
-from kedro.io import DatasetError
 from synthetic_text_models import raw_reviews, save_model, trained_model
 
-from mlops_pipeline.datasets import BatchFilesDataset
 from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.models.discovery import ModelHandle
 from mlops_pipeline.scoring import (
@@ -16,6 +16,7 @@ from mlops_pipeline.scoring import (
     batch_name,
     check_rejects,
     predict_positive,
+    run_name,
     score_accepted,
     validate_reviews,
 )
@@ -43,27 +44,6 @@ def test_predictions_keep_input_ids_in_order(tmp_path):
     pd.testing.assert_frame_equal(table.drop(columns="scored_at"), again.drop(columns="scored_at"))
 
 
-def test_crash_while_writing_keeps_previous_predictions(tmp_path, monkeypatch):
-    dataset = BatchFilesDataset(str(tmp_path / "score"))
-    old = pd.DataFrame({"id": ["a"], "probability": [0.25]})
-    dataset.save({"b1": {"predictions.parquet": old}})
-    before = (tmp_path / "score" / "b1" / "predictions.parquet").read_bytes()
-
-    def broken(self, path, *args, **kwargs):
-        with open(path, "wb") as fh:
-            fh.write(b"PAR1 half a file")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
-    with pytest.raises(DatasetError, match="disk full"):
-        dataset.save({"b1": {"predictions.parquet": old.assign(probability=0.75)}})
-    monkeypatch.undo()
-    assert (tmp_path / "score" / "b1" / "predictions.parquet").read_bytes() == before
-    assert [p.name for p in (tmp_path / "score" / "b1").iterdir()] == ["predictions.parquet"]
-    loaded = dataset.load()
-    pd.testing.assert_frame_equal(loaded["b1"]["predictions.parquet"], old)
-
-
 def test_reject_gate_and_batch_names():
     check_rejects(10, {"empty_text": 1}, 0.1, "x.csv")
     with pytest.raises(UserInputError, match="2 of 10 rows rejected"):
@@ -72,3 +52,13 @@ def test_reject_gate_and_batch_names():
         check_rejects(0, {}, 0.1, "x.csv")
     assert batch_name("/d/new reviews (May).csv") == "new_reviews_May_"
     assert batch_name("data/batch_01.jsonl") == "batch_01"
+
+
+def test_run_names_differ_by_content_and_time_and_sort_by_time():
+    at = datetime(2026, 11, 24, 10, 15, 0, 123456, tzinfo=timezone.utc)
+    assert run_name("a/dup.csv", "1a2b3c4d" + "0" * 56, at) == "dup-1a2b3c4d-20261124T101500.123Z"
+    assert run_name("b/dup.csv", "ffff0000" + "0" * 56, at) != run_name(
+        "a/dup.csv", "1a2b" * 16, at
+    )
+    later = run_name("a/dup.csv", "1a2b" * 16, at + timedelta(milliseconds=1))
+    assert later > run_name("a/dup.csv", "1a2b" * 16, at)

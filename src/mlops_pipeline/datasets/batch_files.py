@@ -1,5 +1,5 @@
-"""Kedro dataset for per-batch output folders (``<path>/<batch>/<file>``), written file by file
-through :func:`mlops_pipeline.atomic_io.atomic_file`."""
+"""Kedro dataset for per-run output folders (``<path>/<run>/<file>``), each written whole
+through :func:`mlops_pipeline.atomic_io.atomic_directory` and never replaced."""
 
 from __future__ import annotations
 
@@ -11,22 +11,21 @@ from typing import Any
 import pandas as pd
 from kedro.io import AbstractDataset, DatasetError
 
-from mlops_pipeline.atomic_io import atomic_file
+from mlops_pipeline.atomic_io import atomic_directory
 
 _BATCH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SUFFIXES = (".parquet", ".json", ".html", ".csv")
 
 
 def _write(path: Path, value: Any) -> None:
-    with atomic_file(path) as tmp:
-        if path.suffix == ".parquet":
-            value.to_parquet(tmp, index=False)
-        elif path.suffix == ".csv":
-            value.to_csv(tmp, index=False)
-        elif path.suffix == ".json":
-            tmp.write_text(json.dumps(value, indent=2, sort_keys=False, default=str) + "\n")
-        else:
-            tmp.write_text(value, encoding="utf-8")
+    if path.suffix == ".parquet":
+        value.to_parquet(path, index=False)
+    elif path.suffix == ".csv":
+        value.to_csv(path, index=False)
+    elif path.suffix == ".json":
+        path.write_text(json.dumps(value, indent=2, sort_keys=False, default=str) + "\n")
+    else:
+        path.write_text(value, encoding="utf-8")
 
 
 def _read(path: Path) -> Any:
@@ -40,12 +39,15 @@ def _read(path: Path) -> Any:
 
 
 class BatchFilesDataset(AbstractDataset[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]):
-    """Saves ``{batch: {file_name: value}}`` as ``<path>/<batch>/<file_name>``.
+    """Saves ``{run: {file_name: value}}`` as the folder ``<path>/<run>/`` holding those files.
 
     The value type follows the suffix: DataFrame for ``.parquet``/``.csv``, JSON-serialisable
-    for ``.json``, str for ``.html``. Each file is replaced in one rename, so a crash while
-    writing leaves the previous file of that name intact; other files of the batch folder are
-    left alone. ``load`` reads every batch folder back the same way.
+    for ``.json``, str for ``.html``. A run folder is written whole: its files go to a hidden
+    temporary folder that is renamed into place once all are written, so a crash leaves no
+    folder (and no half file) behind. An existing run folder is never replaced or added to:
+    saving it again is a :class:`DatasetError` (the ``score`` run names never collide, see
+    :func:`mlops_pipeline.scoring.run_name`). ``load`` reads every run folder back the same way
+    (hidden temporary folders skipped).
     """
 
     def __init__(self, path: str, metadata: dict[str, Any] | None = None) -> None:
@@ -53,14 +55,21 @@ class BatchFilesDataset(AbstractDataset[dict[str, dict[str, Any]], dict[str, dic
         self.metadata = metadata
 
     def save(self, data: dict[str, dict[str, Any]]) -> None:
-        for batch, files in data.items():
-            if not _BATCH.match(batch):
-                raise DatasetError(f"batch name {batch!r} must match {_BATCH.pattern}")
-            for name, value in files.items():
-                path = self._path / batch / name
-                if path.suffix not in SUFFIXES or Path(name).name != name:
+        for run, files in data.items():
+            if not _BATCH.match(run):
+                raise DatasetError(f"run folder name {run!r} must match {_BATCH.pattern}")
+            for name in files:
+                if Path(name).suffix not in SUFFIXES or Path(name).name != name:
                     raise DatasetError(f"{name!r}: a plain file name ending in one of {SUFFIXES}")
-                _write(path, value)
+            target = self._path / run
+            if target.exists():
+                raise DatasetError(f"{target} exists: run folders are never replaced")
+            try:
+                with atomic_directory(target, replace=False) as tmp:
+                    for name, value in files.items():
+                        _write(tmp / name, value)
+            except FileExistsError as exc:
+                raise DatasetError(f"{target} exists: run folders are never replaced") from exc
 
     def load(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,6 @@ def _catalog(tmp_path, batch_file, params_override=None):
     for name, value in feeds.items():
         catalog[name] = MemoryDataset(value, copy_mode="assign")
     catalog["score_input"] = ReviewsFileDataset(str(batch_file))
-    catalog["score_rejects"] = BatchFilesDataset(str(tmp_path / "out" / "07"))
     catalog["score_predictions"] = BatchFilesDataset(str(tmp_path / "out" / "07"))
     catalog["score_reports"] = BatchFilesDataset(str(tmp_path / "out" / "08"))
     return catalog, reviews
@@ -63,6 +63,13 @@ def _catalog(tmp_path, batch_file, params_override=None):
 
 def _run(catalog):
     SequentialRunner().run(create_pipeline(model_inputs=["train_classical_models"]), catalog)
+
+
+def _only_run(root, stem):
+    """The one run folder of input ``stem`` under ``root``: ``<stem>-<sha8>-<UTC time>``."""
+    runs = [p for p in root.iterdir() if p.is_dir() and p.name.startswith(f"{stem}-")]
+    assert len(runs) == 1, runs
+    return runs[0].name
 
 
 def test_mixed_batch_writes_predictions_rejects_and_report(tmp_path):
@@ -77,14 +84,15 @@ def test_mixed_batch_writes_predictions_rejects_and_report(tmp_path):
     path = tmp_path / "new batch.csv"
     ReviewsFileDataset(str(path)).save(batch)
     catalog, _ = _run_and_load(tmp_path, path)
-    out = BatchFilesDataset(str(tmp_path / "out" / "07")).load()["new_batch"]
+    run = _only_run(tmp_path / "out" / "07", "new_batch")
+    out = BatchFilesDataset(str(tmp_path / "out" / "07")).load()[run]
     preds, rejects = out["predictions.parquet"], out["rejects.parquet"]
     assert len(preds) + len(rejects) == len(batch)
     assert preds["id"].tolist() == [f"n{i}" for i in range(60)]
     assert rejects["reason"].tolist() == ["duplicate_id", "empty_text", "too_long"]
     assert preds["probability"].between(0, 1).all()
     assert set(preds["label"]) <= {0, 1}
-    reports = BatchFilesDataset(str(tmp_path / "out" / "08")).load()["new_batch"]
+    reports = BatchFilesDataset(str(tmp_path / "out" / "08")).load()[run]
     assert set(reports) == {
         "summary.json",
         "drift_report.html",
@@ -93,11 +101,15 @@ def test_mixed_batch_writes_predictions_rejects_and_report(tmp_path):
     }
     summary = reports["summary.json"]
     assert (summary["rows"], summary["accepted"], summary["rejected"]) == (63, 60, 3)
+    assert summary["status"] == "scored" and summary["run"] == run
+    assert run.startswith(f"new_batch-{summary['sha256'][:8]}-")
     assert reports["drift_summary.json"]["quality"]["current"]["rows"] == 60
 
-    # same input again: the same predictions (scored_at aside)
+    # same input again: a second run folder, the same predictions (scored_at aside)
     _run_and_load(tmp_path, path)
-    again = BatchFilesDataset(str(tmp_path / "out" / "07")).load()["new_batch"]
+    runs = BatchFilesDataset(str(tmp_path / "out" / "07")).load()
+    assert len(runs) == 2 and run in runs
+    again = runs[max(runs)]
     pd.testing.assert_frame_equal(
         preds.drop(columns="scored_at"), again["predictions.parquet"].drop(columns="scored_at")
     )
@@ -126,8 +138,12 @@ def test_too_many_rejects_fail_after_writing_the_rejects(tmp_path):
     catalog, _ = _catalog(tmp_path, path)
     with pytest.raises(UserInputError, match="2 of 3 rows rejected"):
         _run(catalog)
-    rejects = BatchFilesDataset(str(tmp_path / "out" / "07")).load()["mostly_bad"]
-    assert rejects["rejects.parquet"]["reason"].tolist() == ["empty_text", "missing_text"]
+    run = _only_run(tmp_path / "out" / "07", "mostly_bad")
+    out = BatchFilesDataset(str(tmp_path / "out" / "07")).load()[run]
+    assert set(out) == {"rejects.parquet"}  # nothing was scored
+    assert out["rejects.parquet"]["reason"].tolist() == ["empty_text", "missing_text"]
+    summary = BatchFilesDataset(str(tmp_path / "out" / "08")).load()[run]["summary.json"]
+    assert summary["status"] == "failed" and "2 of 3 rows rejected" in summary["error"]
 
 
 def test_catalog_default_input_equals_the_parameter():
@@ -135,3 +151,80 @@ def test_catalog_default_input_equals_the_parameter():
     params = yaml.safe_load((PROJECT_ROOT / "conf/base/parameters_score.yml").read_text())
     default = catalog["score_input"]["filepath"].split(",", 1)[1].strip().rstrip("}")
     assert default == params["score"]["input"]
+
+
+# -- issue 30 ------------------------------------------------------------------------------
+def _files(root):
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_same_file_name_from_two_folders_never_replaces_and_a_failed_run_never_mixes(tmp_path):
+    """Issue 30 #1: a/dup.csv then b/dup.csv: b's outputs replaced a's; a failing c/dup.csv
+    left its rejects next to b's predictions and summary."""
+    out = tmp_path / "out"
+    for folder, seed in (("a", 11), ("b", 12)):
+        (tmp_path / folder).mkdir()
+        good = raw_reviews(30, seed=seed)
+        frame = pd.DataFrame({"id": [f"{folder}{i}" for i in range(30)], "text": good["text"]})
+        ReviewsFileDataset(str(tmp_path / folder / "dup.csv")).save(frame)
+        _run_and_load(tmp_path, tmp_path / folder / "dup.csv")
+    runs = BatchFilesDataset(str(out / "07")).load()
+    assert len(runs) == 2 and all(r.startswith("dup-") for r in runs)
+    ids = sorted(runs[r]["predictions.parquet"]["id"].iloc[0] for r in runs)
+    assert ids == ["a0", "b0"]
+    assert set(BatchFilesDataset(str(out / "08")).load()) == set(runs)
+    before = _files(out)
+
+    (tmp_path / "c").mkdir()
+    texts = ["fine film"] * 4 + [" "] * 6  # over conf/test's score.max_reject_share 0.5
+    half_empty = pd.DataFrame({"id": [f"c{i}" for i in range(10)], "text": texts})
+    ReviewsFileDataset(str(tmp_path / "c" / "dup.csv")).save(half_empty)
+    catalog, _ = _catalog(tmp_path, tmp_path / "c" / "dup.csv")
+    with pytest.raises(UserInputError, match="6 of 10 rows rejected"):
+        _run(catalog)
+    after = _files(out)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing replaced
+    new = {k.split("/")[1] for k in set(after) - set(before)}
+    assert len(new) == 1 and new.isdisjoint(runs)  # the failed run has its own folder
+    (failed,) = new
+    assert set(BatchFilesDataset(str(out / "07")).load()[failed]) == {"rejects.parquet"}
+    assert not [p for p in out.rglob(".*")]  # no temporary folder left
+
+
+def test_a_crash_while_writing_a_run_leaves_no_folder(tmp_path, monkeypatch):
+    path = tmp_path / "crash.csv"
+    frame = pd.DataFrame({"id": ["1", "2"], "text": ["fine film", "awful film"]})
+    ReviewsFileDataset(str(path)).save(frame)
+    catalog, _ = _catalog(tmp_path, path)
+    real = pd.DataFrame.to_parquet
+
+    def broken(self, target, *args, **kwargs):
+        if "predictions" in str(target):
+            Path(target).write_bytes(b"PAR1 half a file")
+            raise OSError("disk full")
+        return real(self, target, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    with pytest.raises(Exception, match="disk full"):
+        _run(catalog)
+    assert not (tmp_path / "out" / "07").exists() or not list((tmp_path / "out" / "07").iterdir())
+    assert not (tmp_path / "out" / "08").exists() or not list((tmp_path / "out" / "08").iterdir())
+
+
+def test_a_one_row_file_is_scored_and_its_drift_is_too_small_to_measure(tmp_path, caplog):
+    """Issue 30: a 1-row file crashed in Evidently (603-line log, predictions without summary)."""
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"id": "only", "text": "A wonderful, brilliant film."}\n')
+    _run_and_load(tmp_path, path)
+    run = _only_run(tmp_path / "out" / "07", "one")
+    preds = BatchFilesDataset(str(tmp_path / "out" / "07")).load()[run]["predictions.parquet"]
+    assert preds["id"].tolist() == ["only"]
+    reports = BatchFilesDataset(str(tmp_path / "out" / "08")).load()[run]
+    assert set(reports) == {"summary.json", "drift_summary.json"}  # no Evidently report
+    summary = reports["summary.json"]
+    assert summary["status"] == "scored" and summary["accepted"] == 1
+    assert summary["drift_detected"] is None
+    assert summary["drift"].startswith("too small to measure: 1 rows")
+    assert reports["drift_summary.json"]["measurable"] is False

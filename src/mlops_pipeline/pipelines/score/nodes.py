@@ -1,12 +1,16 @@
-"""Nodes of ``score``: validate the batch, pick the champion, predict, report drift.
+"""Nodes of ``score``: validate the batch, pick the champion, predict, report drift, write
+the run's two folders, fail when too many rows were rejected.
 
 The champion comes from :func:`mlops_pipeline.models.champion.select_champion` over the
-models of every training pipeline (the same seam as ``drift``).
+models of every training pipeline (the same seam as ``drift``). Every run writes its own
+folders, named by :func:`mlops_pipeline.scoring.run_name` (the partition key of the two
+``BatchFilesDataset`` outputs), so no run replaces or mixes with another.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -19,68 +23,103 @@ from mlops_pipeline.drift import (
     snapshot_html,
     split_sides,
 )
+from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.models.base import shared_preprocessor
 from mlops_pipeline.models.discovery import ModelHandle
-from mlops_pipeline.scoring import batch_name, check_rejects, score_accepted, validate_reviews
+from mlops_pipeline.scoring import (
+    PREDICTION_COLUMNS,
+    batch_name,
+    check_rejects,
+    run_name,
+    score_accepted,
+    validate_reviews,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def validate_batch(
     frame: pd.DataFrame, params: dict[str, Any]
-) -> tuple[pd.DataFrame, dict[str, dict[str, Any]], str, dict[str, Any]]:
-    """``(accepted rows, {batch: {"rejects.parquet": rejects}}, batch name, counts)``.
+) -> tuple[pd.DataFrame, pd.DataFrame, str, dict[str, Any]]:
+    """``(accepted rows, rejected rows, run folder name, counts)``.
 
-    The rejects file is written even when the run then fails on the reject share."""
+    The run name is ``<batch>-<sha256[:8] of the file>-<UTC time>``; ``counts`` carries it
+    with the input path, its SHA-256, the start time and the row counts per reject reason."""
     source = frame.attrs.get("source", params["input"])
+    sha256 = frame.attrs.get("sha256", "0" * 64)
+    started = datetime.now(timezone.utc)
     accepted, rejects = validate_reviews(
         frame,
         max_chars=params["max_chars"],
         require_label=params["require_label"],
         source=source,
     )
-    batch = batch_name(source)
+    run = run_name(source, sha256, started)
     reasons = rejects["reason"].value_counts().sort_index().to_dict() if len(rejects) else {}
     counts = {
-        "batch": batch,
+        "run": run,
+        "batch": batch_name(source),
         "input": str(source),
+        "sha256": sha256,
+        "started_at": started.isoformat(timespec="milliseconds"),
         "rows": int(len(frame)),
         "accepted": int(len(accepted)),
         "rejected": int(len(rejects)),
         "reject_reasons": {str(k): int(v) for k, v in reasons.items()},
     }
     logger.info(
-        "score: batch %s, %d rows, %d accepted, %d rejected",
-        batch,
+        "score: run %s, %d rows, %d accepted, %d rejected",
+        run,
         counts["rows"],
         counts["accepted"],
         counts["rejected"],
     )
-    return accepted, {batch: {"rejects.parquet": rejects}}, batch, counts
+    return accepted, rejects, run, counts
 
 
 def gate_rejects(
     accepted: pd.DataFrame, counts: dict[str, Any], params: dict[str, Any]
-) -> pd.DataFrame:
-    """The accepted rows, or a one-line error when too many rows were rejected."""
-    check_rejects(
-        counts["rows"], counts["reject_reasons"], params["max_reject_share"], counts["input"]
-    )
-    return accepted
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """``(rows to score, status)``: all accepted rows and ``{"status": "scored"}``, or, when
+    too many rows were rejected, no row and ``{"status": "failed", "error": <one line>}``
+    (the run still writes its rejects and summary, then fails: :func:`fail_on_rejects`)."""
+    try:
+        check_rejects(
+            counts["rows"], counts["reject_reasons"], params["max_reject_share"], counts["input"]
+        )
+    except UserInputError as exc:
+        return accepted.iloc[:0], {"status": "failed", "error": str(exc)}
+    return accepted, {"status": "scored", "error": None}
 
 
 def predict_batch(
-    accepted: pd.DataFrame, champion: ModelHandle, batch: str, params: dict[str, Any]
-) -> tuple[dict[str, dict[str, Any]], np.ndarray]:
-    """``({batch: {"predictions.parquet": table}}, probabilities)`` in input order."""
+    accepted: pd.DataFrame,
+    champion: ModelHandle,
+    counts: dict[str, Any],
+    params: dict[str, Any],
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """``(predictions table, probabilities)`` in input order; nothing is loaded for no row."""
+    if not len(accepted):
+        return pd.DataFrame(columns=list(PREDICTION_COLUMNS)), np.empty(0, dtype=np.float64)
     table = score_accepted(
         accepted,
         champion,
         n_process=params["n_process"],
         chunk_size=params["chunk_size"],
         show_progress=True,
+        scored_at=counts["started_at"],
     )
-    return {batch: {"predictions.parquet": table}}, table["probability"].to_numpy()
+    return table, table["probability"].to_numpy()
+
+
+def model_output_files(
+    run: str, predictions: pd.DataFrame, rejects: pd.DataFrame, status: dict[str, Any]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """``({run: {predictions.parquet (unless the run failed), rejects.parquet}}, names)``."""
+    files: dict[str, Any] = {"rejects.parquet": rejects}
+    if status["status"] == "scored":
+        files["predictions.parquet"] = predictions
+    return {run: files}, sorted(files)
 
 
 def drift_of_batch(
@@ -92,38 +131,66 @@ def drift_of_batch(
     reviews: pd.DataFrame,
     preprocessed: pd.DataFrame,
     embedder: Any,
-    counts: dict[str, Any],
-    batch: str,
     params: dict[str, Any],
     drift_params: dict[str, Any],
     seed: int,
-) -> dict[str, dict[str, Any]]:
-    """``{batch: {summary.json[, drift_report.html, evidently.json, drift_summary.json]}}``:
-    the batch against the champion's reference (training reviews; its ``val`` predictions)."""
-    files: dict[str, Any] = {}
-    summary = {**counts, "champion": champion_info}
-    if params["drift_report"] and len(accepted):
-        reference, _ = split_sides(reviews, preprocessed, drift_params)
-        val = champion_val.merge(reviews[["review_id", "label"]], on="review_id", how="left")
-        has_labels = "label" in accepted and accepted["label"].notna().all()
-        result = run_drift(
-            reference,
-            accepted,
-            params=drift_params,
-            seed=seed,
-            vocabulary=frequent_vocabulary(embedder, drift_params["oov_vocabulary_size"]),
-            embedder=embedder,
-            preprocessor=shared_preprocessor(champion.load().preprocess_config),
-            reference_proba=val["proba"].to_numpy(),
-            reference_labels=val["label"].to_numpy(),
-            current_proba=proba,
-            current_labels=accepted["label"].to_numpy() if has_labels else None,
-        )
-        if result.measurable:  # a batch too small to measure has no report, only its reason
-            files["drift_report.html"] = snapshot_html(result.snapshot)
-            files["evidently.json"] = snapshot_dict(result.snapshot)
-        files["drift_summary.json"] = {**result.summary, "champion": champion_info}
-        summary["drift_detected"] = result.summary["drift_detected"]
-        summary["drift"] = result.summary["reason"]
-    files["summary.json"] = summary
-    return {batch: files}
+) -> dict[str, Any]:
+    """``{drift_report.html, evidently.json, drift_summary.json}``: the scored rows against the
+    champion's reference (training reviews; its ``val`` predictions). A batch below the
+    smallest calibrated size gets only ``drift_summary.json`` ("too small to measure ...");
+    no scored row or ``drift_report: false``: nothing."""
+    if not params["drift_report"] or not len(accepted):
+        return {}
+    reference, _ = split_sides(reviews, preprocessed, drift_params)
+    val = champion_val.merge(reviews[["review_id", "label"]], on="review_id", how="left")
+    has_labels = "label" in accepted and accepted["label"].notna().all()
+    result = run_drift(
+        reference,
+        accepted,
+        params=drift_params,
+        seed=seed,
+        vocabulary=frequent_vocabulary(embedder, drift_params["oov_vocabulary_size"]),
+        embedder=embedder,
+        preprocessor=shared_preprocessor(champion.load().preprocess_config),
+        reference_proba=val["proba"].to_numpy(),
+        reference_labels=val["label"].to_numpy(),
+        current_proba=proba,
+        current_labels=accepted["label"].to_numpy() if has_labels else None,
+    )
+    files: dict[str, Any] = {"drift_summary.json": {**result.summary, "champion": champion_info}}
+    if result.measurable:  # a batch too small to measure has no report, only its reason
+        files["drift_report.html"] = snapshot_html(result.snapshot)
+        files["evidently.json"] = snapshot_dict(result.snapshot)
+    return files
+
+
+def report_files(
+    run: str,
+    drift_files: dict[str, Any],
+    counts: dict[str, Any],
+    status: dict[str, Any],
+    champion_info: dict[str, Any],
+    model_output: list[str],
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """``({run: {summary.json, drift files}}, summary)``. Saved after the model outputs
+    (``model_output``: their file names), ``summary.json`` marks a complete run."""
+    summary: dict[str, Any] = {**counts, **status, "champion": champion_info}
+    summary["outputs"] = {
+        "model_output": model_output,
+        "reporting": sorted([*drift_files, "summary.json"]),
+    }
+    drift = drift_files.get("drift_summary.json")
+    if drift is not None:
+        summary["drift_detected"] = drift["drift_detected"]
+        summary["drift"] = drift["reason"]
+    elif status["status"] == "scored":
+        summary["drift_detected"] = None
+        summary["drift"] = "not measured (score.drift_report is false)"
+    return {run: {**drift_files, "summary.json": summary}}, summary
+
+
+def fail_on_rejects(summary: dict[str, Any]) -> None:
+    """Raise the one-line reject error of a failed run, once its folders are written."""
+    if summary["status"] == "failed":
+        raise UserInputError(f"{summary['error']} (run {summary['run']})")
+    logger.info("score: run %s written", summary["run"])

@@ -1,9 +1,18 @@
 """Pipeline ``score``: ``kedro run --pipelines score --params score.input=<file>``.
 
-Operational (outside ``dvc.yaml``): its input changes per run. Outputs go to
-``data/07_model_output/score/<batch>/`` (predictions, rejects) and
-``data/08_reporting/score/<batch>/`` (summary, drift report), ``<batch>`` being the input
-file's name without suffix.
+Operational (outside ``dvc.yaml``): its input changes per run. Each run writes two folders of
+its own, named ``<run> = <batch>-<sha8>-<UTC time>`` (``<batch>``: the input file's name without
+suffix; ``<sha8>``: the first 8 hex digits of the SHA-256 of its bytes; the time to the
+millisecond, e.g. ``dup-1a2b3c4d-20261124T101500.123Z``)::
+
+    data/07_model_output/score/<run>/predictions.parquet, rejects.parquet
+    data/08_reporting/score/<run>/summary.json[, drift_summary.json, drift_report.html,
+                                              evidently.json]
+
+Each folder is written whole (a hidden temporary folder renamed into place; an existing one
+is never replaced), the reporting folder last: a run whose ``summary.json`` exists is complete.
+A run with too many rejected rows writes ``rejects.parquet`` and a ``summary.json`` with
+``"status": "failed"``, then fails with one line (docs/scoring.md).
 """
 
 from __future__ import annotations
@@ -14,7 +23,15 @@ from mlops_pipeline.models.discovery import champion_inputs
 from mlops_pipeline.registry.serving import choose_serving_champion
 from mlops_pipeline.tracking.hook import TRACKING_CONFIG
 
-from .nodes import drift_of_batch, gate_rejects, predict_batch, validate_batch
+from .nodes import (
+    drift_of_batch,
+    fail_on_rejects,
+    gate_rejects,
+    model_output_files,
+    predict_batch,
+    report_files,
+    validate_batch,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -23,13 +40,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             node(
                 validate_batch,
                 ["score_input", "params:score"],
-                ["score_accepted", "score_rejects", "score_batch", "score_counts"],
+                ["score_accepted", "score_rejected", "score_run", "score_counts"],
                 name="score_validate_batch",
             ),
             node(
                 gate_rejects,
                 ["score_accepted", "score_counts", "params:score"],
-                "score_checked",
+                ["score_checked", "score_status"],
                 name="score_gate_rejects",
             ),
             node(  # the registry's @champion when set, else select_champion (issue 16)
@@ -44,9 +61,15 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             node(
                 predict_batch,
-                ["score_checked", "score_champion", "score_batch", "params:score"],
-                ["score_predictions", "score_proba"],
+                ["score_checked", "score_champion", "score_counts", "params:score"],
+                ["score_prediction_table", "score_proba"],
                 name="score_predict_batch",
+            ),
+            node(
+                model_output_files,
+                ["score_run", "score_prediction_table", "score_rejected", "score_status"],
+                ["score_predictions", "score_model_output_files"],
+                name="score_write_model_output",
             ),
             node(
                 drift_of_batch,
@@ -59,14 +82,31 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "reviews",
                     "reviews_preprocessed",
                     "embeddings_word2vec_embedder",
-                    "score_counts",
-                    "score_batch",
                     "params:score",
                     "params:drift",
                     "params:common.seed",
                 ],
-                "score_reports",
+                "score_drift",
                 name="score_drift_of_batch",
+            ),
+            node(
+                report_files,
+                [
+                    "score_run",
+                    "score_drift",
+                    "score_counts",
+                    "score_status",
+                    "score_champion_info",
+                    "score_model_output_files",
+                ],
+                ["score_reports", "score_summary"],
+                name="score_write_reports",
+            ),
+            node(
+                fail_on_rejects,
+                "score_summary",
+                None,
+                name="score_fail_on_rejects",
             ),
         ],
         tags="score",

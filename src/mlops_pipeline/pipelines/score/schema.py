@@ -14,7 +14,7 @@ class Parameters(StrictModel):
         min_length=1,
         description="The batch: CSV, parquet or JSON Lines with `id`, `text` (optional "
         "`label`). Set per run: `kedro run --pipelines score --params score.input=<path>`; "
-        "the batch name (output folder) is the file name without suffix.",
+        "each run writes new folders `<file name without suffix>-<sha256[:8]>-<UTC time>`.",
     )
     max_chars: int = Field(
         default=100_000, ge=1, description="Longer texts are rejected (`too_long`)."
