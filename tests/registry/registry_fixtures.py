@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -28,3 +29,16 @@ def model_folder(root: Path, family: str = "logreg", features: str = "tfidf", c:
 def registered(registry: Registry, root: Path, c: float = 1.0) -> int:
     folder, _, _ = model_folder(root, c=c)
     return register_folder(registry, folder, run_name=f"test C={c}")
+
+
+def one_line_error(stderr: str) -> str:
+    """The CLI's error: one ``error: …`` line, no traceback (MLflow's own INFO lines, e.g.
+    on creating a store, are not the error)."""
+    lines = [
+        line
+        for line in stderr.strip().splitlines()
+        if not re.match(r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d INFO ", line)
+    ]
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr
+    assert "Traceback" not in stderr, stderr
+    return lines[0]

@@ -8,9 +8,11 @@ formats only. Later LSTM/BERT models appear here without changes to the evaluati
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +95,32 @@ def interface_class(interface: str) -> type[TextModel]:
     return cls
 
 
+def file_manifest(root: str | Path, exclude: Iterable[str] = ()) -> dict[str, str]:
+    """``{relative posix path: SHA-256 hex}`` of every file under ``root`` (any depth, sorted),
+    but the top-level names in ``exclude``. A symbolic link is refused (it could point
+    anywhere): :class:`ValueError` naming it."""
+    root = Path(root)
+    skip = set(exclude)
+    manifest = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/", 1)[0] in skip or path.is_dir() and not path.is_symlink():
+            continue
+        if path.is_symlink():
+            raise ValueError(f"{path}: a symbolic link inside a model folder is not allowed")
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        manifest[rel] = digest.hexdigest()
+    return manifest
+
+
+def manifest_digest(manifest: dict[str, str]) -> str:
+    """SHA-256 hex of a :func:`file_manifest` (canonical JSON): one name for all its bytes."""
+    return hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+
+
 def load_model(directory: str | Path) -> TextModel:
     """Load the model in ``directory`` through the class its card names."""
     card = read_card(directory)
@@ -117,3 +145,9 @@ class ModelHandle:
     def load(self) -> TextModel:
         """The model itself (safe formats only)."""
         return load_model(self.folder)
+
+    def version(self) -> str:
+        """First 12 hex digits of the :func:`manifest_digest` of every file of the folder
+        (weights included): changes whenever any byte of the model changes. A registered
+        version's ``model_version`` tag is the same digest of its model folder."""
+        return manifest_digest(file_manifest(self.folder))[:12]

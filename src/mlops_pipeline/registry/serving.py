@@ -4,8 +4,11 @@
 :class:`~mlops_pipeline.models.discovery.ModelHandle` when the registry has one, else
 ``None`` — the caller then falls back to
 :func:`mlops_pipeline.models.champion.choose_champion` (the rule for the first champion).
-An embedded store that does not exist yet means "no registry" (nothing is created). DVC
-stages never call this (DESIGN.md: they do not read the registry).
+An embedded store that does not exist yet means "no registry" (nothing is created); a store
+that is configured but cannot be reached (a server down, a wrong ``MLFLOW_TRACKING_URI``)
+is an error naming its URI — never a silent fallback to another model. The champion's files
+are checked against the version's manifest before they are used. DVC stages never call this
+(DESIGN.md: they do not read the registry).
 
 Which registry is a node input: the run's
 :class:`~mlops_pipeline.tracking.config.TrackingConfig`, put in the catalog as
@@ -16,14 +19,13 @@ run's project path and environment (``--env test`` never reads the project's sto
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from mlops_pipeline.models.champion import choose_champion
 from mlops_pipeline.models.discovery import ModelHandle
-from mlops_pipeline.tracking.config import TrackingConfig
+from mlops_pipeline.tracking.config import TrackingConfig, store_exists
 
 from .core import CHAMPION, Registry
 
@@ -31,9 +33,14 @@ logger = logging.getLogger(__name__)
 
 
 def registry_champion(config: TrackingConfig) -> tuple[ModelHandle, dict[str, Any]] | None:
-    """``(handle, info)`` of ``@champion``, or ``None`` when no registry/champion exists."""
-    uri = config.tracking_uri
-    if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).exists():
+    """``(handle, info)`` of ``@champion``, or ``None`` when no registry/champion exists.
+
+    Raises :class:`~mlops_pipeline.registry.RegistryError` (one line, the URI) when the store
+    cannot be reached, and when the champion's stored files differ from its manifest."""
+    if not store_exists(config):
+        logger.info(
+            "no registry at %s: the champion comes from select_champion", config.tracking_uri
+        )
         return None
     registry = Registry(config)
     current = registry.alias(CHAMPION)
@@ -44,6 +51,7 @@ def registry_champion(config: TrackingConfig) -> tuple[ModelHandle, dict[str, An
         "model_id": current.model_id or folder.name,
         "source": f"registry {config.registered_model}@{CHAMPION}",
         "registry_version": current.version,
+        "model_version": current.tags.get("model_version", ""),
     }
     logger.info("serving %s version %s (%s)", config.registered_model, current.version, folder)
     return ModelHandle(info["model_id"], folder), info

@@ -5,6 +5,10 @@ The embedded default is a SQLite backend and an artifact folder inside the proje
 ``MLFLOW_TRACKING_URI`` in the environment wins over the files: a tracking server works without
 a code change. A SQLite URI from the environment keeps its artifacts beside the database file,
 so a scratch store never spills into the project's artifact folder.
+
+MLflow stores artifact locations as absolute paths in its database; an experiment whose
+location is not this store's artifact folder (the ``mlflow/`` of a copied or moved checkout)
+is refused (:func:`check_artifact_location`), so one checkout never writes into another.
 """
 
 from __future__ import annotations
@@ -101,9 +105,69 @@ def load_tracking_config(
     )
 
 
+def sqlite_file(config: TrackingConfig) -> Path | None:
+    """The database file of a SQLite store (``None`` for a server)."""
+    if config.tracking_uri.startswith("sqlite:///"):
+        return Path(config.tracking_uri.removeprefix("sqlite:///"))
+    return None
+
+
+def store_exists(config: TrackingConfig) -> bool:
+    """False only for a SQLite store whose file is not there yet (nothing configured or made)."""
+    db = sqlite_file(config)
+    return db is None or db.exists()
+
+
 def ensure_store(config: TrackingConfig) -> None:
     """Create the folder of an embedded SQLite store (MLflow creates the file itself)."""
-    if config.tracking_uri.startswith("sqlite:///"):
-        Path(config.tracking_uri.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
+    db = sqlite_file(config)
+    if db is not None:
+        db.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _local_path(uri: str) -> Path | None:
+    if uri.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(uri).path)).resolve()
+    if "://" not in uri and uri:
+        return Path(uri).resolve()
+    return None
+
+
+def check_artifact_location(
+    config: TrackingConfig, stored: str, experiment: str | None = None
+) -> None:
+    """Refuse an experiment whose artifacts live outside this store's artifact folder.
+
+    MLflow writes absolute artifact paths into its database, so the ``mlflow.db`` of a copied
+    (or moved) checkout still points at the original checkout: runs and registered versions
+    would be written into (or read from) that other project. Only stores with a local
+    artifact folder are checked (a server decides its own locations)."""
+    if config.artifact_location is None:
+        return
+    expected, found = _local_path(config.artifact_location), _local_path(stored)
+    if found is None or found == expected:
+        return
+    name = experiment or config.experiment
+    raise UserInputError(
+        f"MLflow store {config.tracking_uri}: experiment {name!r} keeps its "
+        f"artifacts in {found}, not in this store's {expected} (the store was copied or moved "
+        "from another checkout; using it would write into that one). Use the original "
+        "checkout, or set the copy aside (mv mlflow mlflow.copied) and start a fresh registry "
+        "(python -m mlops_pipeline.registry init)"
+    )
+
+
+def experiment_id(client: Any, config: TrackingConfig, name: str | None = None) -> str:
+    """The id of experiment ``name`` (default ``config.experiment``), created with the
+    configured artifact root when absent, after :func:`check_artifact_location`. ``client``
+    is the ``mlflow`` module or an ``MlflowClient`` (same two methods)."""
+    name = name or config.experiment
+    found = client.get_experiment_by_name(name)
+    if found is None:
+        return client.create_experiment(
+            name, artifact_location=config.artifact_location, tags=EXPERIMENT_TAGS
         )
+    check_artifact_location(config, found.artifact_location, name)
+    return found.experiment_id

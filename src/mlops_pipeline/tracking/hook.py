@@ -31,7 +31,7 @@ from kedro.framework.hooks import hook_impl
 
 from mlops_pipeline.hooks import pipeline_names_of
 
-from .config import EXPERIMENT_TAGS, TrackingConfig, ensure_store, load_tracking_config
+from .config import TrackingConfig, ensure_store, experiment_id, load_tracking_config
 
 logger = logging.getLogger(__name__)
 
@@ -142,12 +142,8 @@ def _client(config: TrackingConfig) -> Any:
 
 
 def _experiment(mlflow: Any, config: TrackingConfig) -> str:
-    found = mlflow.get_experiment_by_name(config.experiment)
-    if found is not None:
-        return found.experiment_id
-    return mlflow.create_experiment(
-        config.experiment, artifact_location=config.artifact_location, tags=EXPERIMENT_TAGS
-    )
+    # refuses a store copied from another checkout (its artifacts would land there)
+    return experiment_id(mlflow, config)
 
 
 def log_training_runs(
