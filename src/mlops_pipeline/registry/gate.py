@@ -68,6 +68,7 @@ def gate(
     """``(exit code, summary)`` of the gate over ``incoming`` (default ``retrain.batches``)."""
     params, reference, embedder = load_run_inputs(root, env, reference_file)
     retrain = params["retrain"]
+    decisions = read_decisions(root / retrain["decision_log"])  # a corrupt log: one line
     folders = {k: root / v for k, v in retrain["batches"].items()}
     incoming = incoming or folders["incoming"]
     dry = intake(
@@ -76,8 +77,9 @@ def gate(
         folders["quarantine"],
         max_chars=int(retrain["max_chars"]),
         dry_run=True,
+        decisions=decisions,
     )
-    used = used_batches(read_decisions(root / retrain["decision_log"]))
+    used = used_batches(decisions)
     waiting = [n for n in accepted_names(folders["accepted"]) if n not in used]
     batches = load_batches(folders["accepted"], waiting, int(retrain["max_chars"]))
     batches += [Batch(name, dry.frames[name]) for name in dry.accepted]

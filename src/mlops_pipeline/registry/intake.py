@@ -2,13 +2,17 @@
 
 Every file in ``incoming/`` is read and validated with the ``score`` rules
 (:func:`mlops_pipeline.scoring.validate_reviews`, labels required). A batch with any rejected
-row, or one that cannot be read, moves whole to ``quarantine/`` next to a
-``<file>.reason.json`` (never half-used); an accepted one moves to ``accepted/`` (which
-``dvc add`` versions: the data behind every challenger). ``dry_run=True`` (the Airflow gate)
-reaches the same verdicts and moves nothing.
+row, one that cannot be read, or one whose content (SHA-256 of its bytes) was already accepted
+under any name moves whole to ``quarantine/`` next to a ``<file>.reason.json`` (never
+half-used); an accepted one moves to ``accepted/`` (which ``dvc add`` versions: the data behind
+every challenger). Names never collide: a name that ``accepted/`` or any logged decision already
+used (even for a file removed by hand since) is accepted as ``<stem>-<sha8><suffix>``, and a
+quarantined file never replaces an earlier one or its reason. ``dry_run=True`` (the Airflow
+gate) reaches the same verdicts and moves nothing.
 
 Also here: the decision log (``decisions.jsonl``) that says which accepted batches a decision
-already used, and the reference/holdout rows a cycle and the gate compare batches with.
+already used (and their hashes), and the reference/holdout rows a cycle and the gate compare
+batches with.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,20 +51,45 @@ class Batch:
 
 @dataclass
 class Intake:
-    """What one intake did (or would do): batches accepted, quarantined ones with reasons."""
+    """What one intake did (or would do): batches accepted (their names in ``accepted/``),
+    quarantined ones with reasons (``batch``, ``reason``, ``sha256``, ``moved_to``), and
+    ``records``: one per accepted batch (``batch``, ``source`` name, ``sha256``, ``rows``,
+    ``renamed``: why its name differs from the source's, else ``None``)."""
 
     accepted: list[str] = field(default_factory=list)
     quarantined: list[dict[str, Any]] = field(default_factory=list)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)
 
 
 # -- decision log --------------------------------------------------------------------------
 def read_decisions(path: str | Path) -> list[dict[str, Any]]:
-    """Every logged decision, oldest first (``[]`` when the log does not exist yet)."""
+    """Every logged decision, oldest first (``[]`` when the log does not exist yet).
+
+    A line that is not a JSON object (a truncated write) is a one-line
+    :class:`UserInputError` naming the file, the line and the fix: callers read the log
+    before anything moves."""
     path = Path(path)
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    decisions = []
+    for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            decision = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UserInputError(
+                f"{path}: line {number} is not valid JSON ({exc.msg}; a truncated write?); "
+                f"remove or repair line {number} of {path}, then rerun (nothing was moved)"
+            ) from exc
+        if not isinstance(decision, dict):
+            raise UserInputError(
+                f"{path}: line {number} is not a JSON object; remove or repair line {number} "
+                f"of {path}, then rerun (nothing was moved)"
+            )
+        decisions.append(decision)
+    return decisions
 
 
 def append_decision(path: str | Path, decision: dict[str, Any]) -> None:
@@ -76,6 +105,29 @@ def used_batches(decisions: Sequence[dict[str, Any]]) -> set[str]:
     return {name for d in decisions for name in d.get("batches", [])}
 
 
+def logged_batches(decisions: Sequence[dict[str, Any]]) -> dict[str, str | None]:
+    """Every batch name a decision mentions (used, waiting or taken in), with its SHA-256
+    when the decision recorded one (``None`` for decisions logged before hashes were)."""
+    names: dict[str, str | None] = {}
+    for d in decisions:
+        for name in [*d.get("batches", []), *d.get("waiting", [])]:
+            names.setdefault(name, None)
+        for record in (d.get("intake") or {}).get("accepted", []):
+            names[record["batch"]] = record.get("sha256")
+        for name, digest in (d.get("sha256") or {}).items():
+            names[name] = digest
+    return names
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (read in 1 MiB blocks)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 # -- intake --------------------------------------------------------------------------------
 def incoming_files(incoming: Path) -> list[Path]:
     """The files waiting in ``incoming`` (hidden files skipped), sorted by name."""
@@ -85,16 +137,14 @@ def incoming_files(incoming: Path) -> list[Path]:
 
 
 def inspect_batch(
-    path: Path, accepted: Path, *, max_chars: int
+    path: Path, *, max_chars: int, sha256: str, seen: dict[str, str]
 ) -> tuple[pd.DataFrame | None, dict[str, Any] | None]:
-    """``(accepted rows, None)`` for a valid batch, else ``(None, reason)``; moves nothing."""
+    """``(accepted rows, None)`` for a valid new batch, else ``(None, reason)``; moves nothing.
+    ``seen`` maps the SHA-256 of every batch accepted so far to its name."""
     if path.suffix.lower() not in BATCH_SUFFIXES:
         return None, {"reason": f"unknown file type {path.suffix!r}", "rejected_rows": None}
-    if (accepted / path.name).exists():
-        return None, {
-            "reason": "a batch with this name was already accepted",
-            "rejected_rows": None,
-        }
+    if sha256 in seen:
+        return None, {"reason": f"duplicate of {seen[sha256]}", "rejected_rows": None}
     try:
         frame = read_reviews(path)
         if "label" not in frame.columns:
@@ -118,34 +168,100 @@ def inspect_batch(
     return ok, None
 
 
-def _move(source: Path, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / source.name
-    os.replace(source, target)  # same file system: an atomic rename
+def free_name(name: str, sha256: str, taken: Callable[[str], bool]) -> str:
+    """``name`` when not ``taken``, else ``<stem>-<sha8><suffix>``, else ``…-<sha8>-2<suffix>``,
+    ``-3`` … (the first one free)."""
+    if not taken(name):
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, n = f"{stem}-{sha256[:8]}{suffix}", 2
+    while taken(candidate):
+        candidate, n = f"{stem}-{sha256[:8]}-{n}{suffix}", n + 1
+    return candidate
+
+
+def _move(source: Path, target: Path) -> Path:
+    """Move ``source`` to ``target`` without ever replacing a file there (a hard link, then
+    the unlink; both atomic on one file system)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)  # FileExistsError rather than a silent replace
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (another file system): checked move
+        if target.exists():
+            raise FileExistsError(f"{target} exists") from None
+        shutil.move(source, target)
+        return target
+    source.unlink()
     return target
 
 
+def _history(
+    accepted: Path, decisions: Sequence[dict[str, Any]]
+) -> tuple[set[str], dict[str, str]]:
+    """``(names used, {sha256: name})`` of every batch ``accepted/`` holds or a decision logged."""
+    logged = logged_batches(decisions)
+    seen = {digest: name for name, digest in logged.items() if digest}
+    names = set(logged)
+    for name in accepted_names(accepted):
+        names.add(name)
+        seen.setdefault(file_sha256(accepted / name), name)
+    return names, seen
+
+
 def intake(
-    incoming: Path, accepted: Path, quarantine: Path, *, max_chars: int, dry_run: bool = False
+    incoming: Path,
+    accepted: Path,
+    quarantine: Path,
+    *,
+    max_chars: int,
+    dry_run: bool = False,
+    decisions: Sequence[dict[str, Any]] = (),
 ) -> Intake:
     """Validate each incoming file; move it whole to ``accepted/`` or ``quarantine/``
-    (``dry_run``: only report what would happen; ``Intake.frames`` holds the valid rows)."""
+    (``dry_run``: only report what would happen; ``Intake.frames`` holds the valid rows).
+
+    ``decisions`` (the decision log) adds the names and hashes of batches accepted before,
+    also those whose files were removed by hand since."""
     result = Intake()
+    names, seen = _history(accepted, decisions)
     for path in incoming_files(incoming):
-        ok, reason = inspect_batch(path, accepted, max_chars=max_chars)
+        sha256 = file_sha256(path)
+        ok, reason = inspect_batch(path, max_chars=max_chars, sha256=sha256, seen=seen)
         if reason is None:
-            result.accepted.append(path.name)
-            result.frames[path.name] = ok
+            name = free_name(path.name, sha256, lambda n: n in names or (accepted / n).exists())
+            renamed = None if name == path.name else f"name {path.name} was used before"
+            names.add(name)
+            seen[sha256] = name
+            result.accepted.append(name)
+            result.frames[name] = ok
+            result.records.append(
+                {
+                    "batch": name,
+                    "source": path.name,
+                    "sha256": sha256,
+                    "rows": int(len(ok)),
+                    "renamed": renamed,
+                }
+            )
             if not dry_run:
-                _move(path, accepted)
-                logger.info("batch %s accepted (%d rows)", path.name, len(ok))
+                _move(path, accepted / name)
+                logger.info("batch %s accepted as %s (%d rows)", path.name, name, len(ok))
             continue
-        result.quarantined.append({"batch": path.name, "reason": reason["reason"]})
+        entry = {"batch": path.name, "reason": reason["reason"], "sha256": sha256}
         if not dry_run:
-            moved = _move(path, quarantine)
+            target = free_name(
+                path.name,
+                sha256,
+                lambda n: (quarantine / n).exists() or (quarantine / f"{n}.reason.json").exists(),
+            )
+            moved = _move(path, quarantine / target)
+            entry["moved_to"] = moved.name
             with atomic_file(moved.with_name(moved.name + ".reason.json")) as tmp:
-                tmp.write_text(json.dumps({"batch": path.name, **reason}, indent=2, default=str))
-            logger.warning("batch %s quarantined: %s", path.name, reason["reason"])
+                tmp.write_text(json.dumps({**entry, **reason}, indent=2, default=str))
+            logger.warning("batch %s quarantined as %s: %s", path.name, moved.name, entry["reason"])
+        result.quarantined.append(entry)
     return result
 
 

@@ -50,6 +50,7 @@ from .intake import (
     append_decision,
     drift_reference,
     dvc_add,
+    file_sha256,
     intake,
     load_batches,
     read_decisions,
@@ -292,20 +293,24 @@ def run_cycle(
     every drift check of the project uses)."""
     paths = {k: Path(v) for k, v in params["batches"].items()}
     log_path = Path(params["decision_log"])
+    decisions = read_decisions(log_path)  # first: a corrupt log fails before anything moves
     max_chars = int(params["max_chars"])
     step = fail_at or (lambda _step: None)
     champion_version = ensure_champion(registry, inputs)
 
-    done = intake(paths["incoming"], paths["accepted"], paths["quarantine"], max_chars=max_chars)
+    done = intake(
+        paths["incoming"],
+        paths["accepted"],
+        paths["quarantine"],
+        max_chars=max_chars,
+        decisions=decisions,
+    )
     step("intake")
     accepted_md5 = None
     if params.get("dvc_add_accepted") and accepted_names(paths["accepted"]):
         accepted_md5 = dvc_add(paths["accepted"])
-    pending = [
-        n
-        for n in accepted_names(paths["accepted"])
-        if n not in used_batches(read_decisions(log_path))
-    ]
+    used = used_batches(decisions)
+    pending = [n for n in accepted_names(paths["accepted"]) if n not in used]
     drift = batch_drift(
         inputs.reference,
         load_batches(paths["accepted"], pending, max_chars),
@@ -330,6 +335,8 @@ def run_cycle(
         "trigger": "+".join(reasons) or "none",
         "champion_before": champion_version,
         "accepted_dvc_md5": accepted_md5,
+        "intake": {"accepted": done.records},  # names, sources and SHA-256 of this intake
+        "sha256": {n: file_sha256(paths["accepted"] / n) for n in pending},
     }
     if not reasons:
         if not pending and done.quarantined:

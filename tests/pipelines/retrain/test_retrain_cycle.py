@@ -18,6 +18,7 @@ from registry_fixtures import fresh_registry  # noqa: E402
 from synthetic_text_models import PREPROCESS, fitted_vectorizer, raw_reviews, tokens_of  # noqa: E402
 from synthetic_tokens import project_config  # noqa: E402
 
+from mlops_pipeline.errors import UserInputError  # noqa: E402
 from mlops_pipeline.hooks import RunLockHook  # noqa: E402
 from mlops_pipeline.models.classical import ClassicalTextModel  # noqa: E402
 from mlops_pipeline.pipelines.retrain import create_pipeline  # noqa: E402
@@ -217,3 +218,69 @@ def test_a_batch_too_small_to_measure_says_so_instead_of_firing(workspace) -> No
     pooled = _cycle(registry, inputs, root)
     assert pooled["drift"]["measurable"] and pooled["drift"]["drift_detected"]
     assert pooled["batches"] == ["b2.csv", "tiny.csv"]
+
+
+# -- issue 30: intake names, duplicates, the decision log ----------------------------------
+def test_a_second_bad_batch_with_the_same_name_keeps_the_first_quarantined(workspace) -> None:
+    """Issue 30 #2: the first quarantined file and its .reason.json were overwritten."""
+    registry, inputs, root = workspace
+    (root / "incoming" / "bad_labels.csv").write_text("id,text,label\n1,A fine film,7\n")
+    _cycle(registry, inputs, root)
+    first = {p.name: p.read_bytes() for p in (root / "quarantine").iterdir()}
+    (root / "incoming" / "bad_labels.csv").write_text("id,text,label\n1,Other film,9\n")
+    decision = _cycle(registry, inputs, root)
+    after = {p.name: p.read_bytes() for p in (root / "quarantine").iterdir()}
+    assert {k: after[k] for k in first} == first and len(after) == 4
+    (entry,) = decision["quarantined"]
+    assert entry["batch"] == "bad_labels.csv" and entry["moved_to"] != "bad_labels.csv"
+    assert after[entry["moved_to"]] == b"id,text,label\n1,Other film,9\n"
+
+
+def test_a_batch_name_used_before_is_drift_checked_and_trained_on(workspace) -> None:
+    """Issue 30 #5: after accepted/flipped.csv was removed by hand, a new flipped.csv was
+    accepted but never drift-checked, and the decision said "none accepted"."""
+    registry, inputs, root = workspace
+    _batch(root, "flipped", seed=1)
+    assert _cycle(registry, inputs, root)["batches"] == ["flipped.csv"]
+    (root / "accepted" / "flipped.csv").unlink()  # found bad after acceptance: removed by hand
+    _batch(root, "flipped", seed=4, drift=True)
+    decision = _cycle(registry, inputs, root)
+    (name,) = decision["batches"]
+    assert name.startswith("flipped-") and name.endswith(".csv")
+    assert decision["drift"]["drift_detected"] and decision["trigger"] == "drift"
+    assert decision["outcome"] in ("promoted", "kept")
+    assert decision["train_rows"] == len(inputs.reference) + 80  # the new rows, once
+    (record,) = decision["intake"]["accepted"]
+    assert record["source"] == "flipped.csv" and record["batch"] == name
+    assert decision["sha256"][name] == record["sha256"]
+
+
+def test_the_same_content_under_a_new_name_is_quarantined_not_trained_twice(workspace) -> None:
+    """Issue 30 #5: the same content under a new name was accepted again (counted twice)."""
+    registry, inputs, root = workspace
+    path = _batch(root, "b1", seed=1)
+    content = path.read_bytes()
+    _cycle(registry, inputs, root)
+    (root / "incoming" / "b1_resent.csv").write_bytes(content)
+    scheduled = {"on_drift": True, "scheduled": True, "force": False}
+    decision = _cycle(registry, inputs, root, trigger=scheduled)
+    assert [q["reason"] for q in decision["quarantined"]] == ["duplicate of b1.csv"]
+    assert decision["train_rows"] == len(inputs.reference) + 80
+    assert sorted(p.name for p in (root / "accepted").iterdir()) == ["b1.csv"]
+
+
+def test_a_truncated_decision_log_fails_in_one_line_before_anything_moves(workspace) -> None:
+    """Issue 30: a truncated last line crashed with a traceback after intake moved the batch."""
+    registry, inputs, root = workspace
+    _batch(root, "b1", seed=1)
+    _cycle(registry, inputs, root)
+    log = root / "reporting" / "decisions.jsonl"
+    log.write_bytes(log.read_bytes() + b'{"outcome": "promo')
+    versions = [v.version for v in registry.versions()]
+    batch = _batch(root, "b2", seed=2, drift=True)
+    with pytest.raises(UserInputError) as info:
+        _cycle(registry, inputs, root)
+    message = str(info.value)
+    assert f"remove or repair line 2 of {log}" in message and "\n" not in message
+    assert batch.exists() and not (root / "accepted" / "b2.csv").exists()
+    assert [v.version for v in registry.versions()] == versions
