@@ -63,7 +63,7 @@ def test_every_pipeline_and_common_has_a_schema():
         assert (PROJECT / "conf/base" / f"parameters_{name}.yml").exists(), name
 
 
-@pytest.mark.parametrize("env", ["base", "test"])
+@pytest.mark.parametrize("env", ["base", "test", "quick"])
 def test_committed_parameters_validate_in_every_environment(env):
     params = _parameters(env)
     for name in schema_names():
@@ -74,7 +74,7 @@ def test_committed_parameters_validate_in_every_environment(env):
 def test_a_misspelt_key_fails_naming_it_and_the_allowed_keys(base):
     section = _changed(base["ingest"], ["val_shar"], 0.3)
     assert _message("ingest", section) == (
-        "parameters_ingest.yml: ingest.val_shar: unknown key (allowed: val_share); "
+        "parameters_ingest.yml: ingest.val_shar: unknown key (allowed: val_share, sample); "
         "fix the name or remove it"
     )
     nested = _changed(base["embeddings"], ["word2vec", "epoch"], 3)

@@ -70,7 +70,7 @@ def test_kedro_run_with_a_misspelt_parameter_ends_with_one_line_naming_it(projec
     lines = _output_lines(result)
     assert result.returncode != 0
     assert lines[-1] == (
-        "Error: parameters_ingest.yml: ingest.val_shar: unknown key (allowed: val_share); "
+        "Error: parameters_ingest.yml: ingest.val_shar: unknown key (allowed: val_share, sample); "
         "fix the name or remove it"
     )
     assert len(lines) < 30, "\n".join(lines)

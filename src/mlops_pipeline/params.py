@@ -391,7 +391,7 @@ top-level key `<pipeline>:`; knobs shared by several pipelines live under `commo
 that every `kedro run` checks before any node starts: an unknown key, a wrong type or a value out
 of range stops the run with one line naming the file, the key path and the allowed values, e.g.
 
-    Error: parameters_ingest.yml: ingest.val_shar: unknown key (allowed: val_share); fix the name or remove it
+    Error: parameters_ingest.yml: ingest.val_shar: unknown key (allowed: val_share, sample); fix the name or remove it
 
 `--params` overrides and `conf/<env>/` files are checked the same way (a `conf/<env>/` file
 replaces a whole top-level section, so it must be valid on its own). Kedro merges `--params`

@@ -15,6 +15,7 @@ from mlops_pipeline.pipelines.ingest.nodes import (
     assign_folds,
     build_reviews_table,
     report_ingest,
+    sample_reviews,
 )
 
 
@@ -81,3 +82,64 @@ def test_fold_assignment_is_deterministic_under_the_seed() -> None:
 def test_invalid_val_share_is_rejected() -> None:
     with pytest.raises(ValueError, match="val_share"):
         assign_folds(pd.Series([0, 1]), pd.Series(["a", "b"]), 1.5, seed=0)
+
+
+def _synthetic_table(seed: int = 0) -> pd.DataFrame:
+    """A reviews table shaped like the archive's: train (fit/val by movie), test, unsup."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for split, n in (("train", 1200), ("test", 1000), ("unsup", 900)):
+        for i in range(n):
+            label = None if split == "unsup" else int(rng.random() < (0.3 if i % 2 else 0.7))
+            rows.append((f"{split}_{i}", split, split, label, f"tt{split}{i // 6}", f"review {i}"))
+    table = pd.DataFrame(rows, columns=["review_id", "split", "fold", "label", "movie_id", "text"])
+    table["label"] = table["label"].astype("Int8")
+    train = table["split"] == "train"
+    table.loc[train, "fold"] = assign_folds(
+        table.loc[train, "label"], table.loc[train, "movie_id"], 0.2, seed=1
+    )
+    return table
+
+
+def test_sample_is_seeded_stratified_and_keeps_folds_and_movie_groups() -> None:
+    table = _synthetic_table()
+    sample = sample_reviews(table, rows_per_split=300, seed=5)
+    assert sample["split"].value_counts().to_dict() == {"train": 300, "test": 300, "unsup": 300}
+    assert sample["review_id"].is_unique and set(sample["review_id"]) <= set(table["review_id"])
+    # every sampled review keeps its fold; the strata (fold x label) keep their shares
+    folds = table.set_index("review_id")["fold"]
+    assert (sample.set_index("review_id")["fold"] == folds[sample["review_id"]]).all()
+    for split in ("train", "test"):
+        full = (
+            table[table["split"] == split].groupby(["fold", "label"]).size()
+            / (table["split"] == split).sum()
+        )
+        part = sample[sample["split"] == split].groupby(["fold", "label"]).size()
+        assert (part - full * 300).abs().max() <= 1, (split, part, full * 300)
+    # no movie on both sides of fit / val
+    fit = set(sample.loc[sample["fold"] == "fit", "movie_id"])
+    assert fit and not fit & set(sample.loc[sample["fold"] == "val", "movie_id"])
+    # rows keep the table's order; the same seed draws the same rows, another seed others
+    assert sample["review_id"].tolist() == [
+        r for r in table["review_id"] if r in set(sample["review_id"])
+    ]
+    pd.testing.assert_frame_equal(sample, sample_reviews(table, 300, seed=5))
+    assert set(sample["review_id"]) != set(sample_reviews(table, 300, seed=6)["review_id"])
+
+
+def test_sample_keeps_a_smaller_split_whole_and_is_off_by_default(raw: pd.DataFrame) -> None:
+    table = _synthetic_table()
+    sample = sample_reviews(table, rows_per_split=1000, seed=0)
+    assert sample["split"].value_counts().to_dict() == {"train": 1000, "test": 1000, "unsup": 900}
+    full, _ = build_reviews_table(raw, {"val_share": 0.2, "sample": None}, seed=1)
+    small, _ = build_reviews_table(
+        raw, {"val_share": 0.2, "sample": {"rows_per_split": 10, "seed": None}}, seed=1
+    )
+    assert len(small) < len(full)
+    assert small["split"].value_counts().max() <= 10
+    kept = full.set_index("review_id").loc[small["review_id"], "fold"]
+    assert (kept.to_numpy() == small["fold"].to_numpy()).all()  # same folds as the full table
+    explicit = {"val_share": 0.2, "sample": {"rows_per_split": 10, "seed": 1}}
+    pd.testing.assert_frame_equal(
+        small, build_reviews_table(raw, explicit, seed=1)[0]
+    )  # null: common.seed

@@ -31,11 +31,55 @@ def assign_folds(labels: pd.Series, groups: pd.Series, val_share: float, seed: i
     return folds
 
 
+def _quotas(sizes: list[int], total: int) -> list[int]:
+    """``total`` rows shared among strata in proportion to ``sizes`` (largest remainder; ties go
+    to the earlier stratum), never more than a stratum holds."""
+    exact = [total * size / sum(sizes) for size in sizes]
+    quotas = [int(x) for x in exact]
+    by_remainder = sorted(range(len(sizes)), key=lambda i: (-(exact[i] - quotas[i]), i))
+    for i in by_remainder[: total - sum(quotas)]:
+        quotas[i] += 1
+    return [min(q, size) for q, size in zip(quotas, sizes, strict=True)]
+
+
+def sample_reviews(table: pd.DataFrame, rows_per_split: int, seed: int) -> pd.DataFrame:
+    """A seeded slice of the reviews table: ``rows_per_split`` rows of each split (all of a
+    smaller split), drawn within each (fold, label) stratum in proportion to its size.
+
+    It runs after :func:`assign_folds` on the whole archive, so every sampled review keeps the
+    fold it has in a full run: label balance and the val share carry over, and no movie sits on
+    both sides of fit / val. Rows keep the table's order.
+    """
+    rng = np.random.default_rng(seed)
+    keep: list[np.ndarray] = []
+    for split in sorted(table["split"].unique()):
+        rows = table[table["split"] == split]
+        if len(rows) <= rows_per_split:
+            keep.append(rows.index.to_numpy())
+            continue
+        label = rows["label"].astype("float").fillna(-1.0)
+        strata = sorted(rows.groupby([rows["fold"], label]).groups.items())
+        quotas = _quotas([len(index) for _, index in strata], rows_per_split)
+        for (_, index), quota in zip(strata, quotas, strict=True):
+            keep.append(rng.choice(np.sort(index.to_numpy()), size=quota, replace=False))
+    kept = table.loc[np.sort(np.concatenate(keep))].reset_index(drop=True)
+    logger.info(
+        "ingest.sample: %d of %d reviews (%d per split, seed %d)",
+        len(kept),
+        len(table),
+        rows_per_split,
+        seed,
+    )
+    return kept
+
+
 def build_reviews_table(
     raw: pd.DataFrame, params: dict[str, Any], seed: int
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Turn raw archive rows into the reviews table (DESIGN.md "Reviews table").
 
+    With ``params["sample"]`` set, only a seeded, label-stratified slice of each split is kept
+    (:func:`sample_reviews`, after the folds are assigned on the whole archive; ``--env quick``).
     Also returns the decoding counts of the raw files (``reviews_with_replaced_bytes``,
     ``replaced_characters``), which the table itself does not carry, for the report.
     """
@@ -61,6 +105,10 @@ def build_reviews_table(
     table.loc[train, "fold"] = assign_folds(
         table.loc[train, "label"], table.loc[train, "movie_id"], params["val_share"], seed
     )
+    sample = params.get("sample")
+    if sample:
+        sample_seed = seed if sample.get("seed") is None else sample["seed"]
+        table = sample_reviews(table, sample["rows_per_split"], sample_seed)
     decoding = {
         "reviews_with_replaced_bytes": int((frame["decode_errors"] > 0).sum()),
         "replaced_characters": int(frame["decode_errors"].sum()),
