@@ -14,10 +14,13 @@ A cycle (:func:`run_cycle`):
 5. **decision** — ``promoted`` if the challenger beats the champion by at least ``min_delta``
    on ``metric`` and is not worse than ``tolerance`` on each of ``other_metrics``; else
    ``kept``.
-6. **commit** (:func:`commit_decision`) — register the challenger (alias ``challenger``),
-   move ``champion`` when promoted, append the decision to ``decisions.jsonl``, log it to MLflow.
-   A failure anywhere undoes the earlier steps of the commit, so aliases, versions and the
-   decision log are as they were (tested with injected failures).
+6. **commit** (:func:`.commit.commit_decision`) — a write-ahead protocol: intent logged beside
+   ``decisions.jsonl``, the challenger registered (alias ``challenger``), ``champion`` moved
+   when promoted, the decision appended (the commit point), the intent removed, the decision
+   mirrored to MLflow. A cycle first reconciles an interrupted commit
+   (:func:`.commit.reconcile`: rolled back unless its outcome was logged), so a process killed
+   at any step leaves aliases, versions and the decision log consistent (tested with SIGKILL
+   at every step boundary).
 
 The caller holds the ``retrain`` run lock (:mod:`mlops_pipeline.run_lock`).
 """
@@ -26,10 +29,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +44,11 @@ from mlops_pipeline.metrics import classification_metrics
 from mlops_pipeline.models.base import hash_arrays, read_card, shared_preprocessor
 from mlops_pipeline.models.classical import ClassicalTextModel
 
-from .core import CHALLENGER, CHAMPION, Registry, register_first_champion, register_folder
+from .commit import commit_decision, reconcile
+from .core import CHAMPION, Registry, register_first_champion
 from .intake import (
     Batch,
     accepted_names,
-    append_decision,
     drift_reference,
     dvc_add,
     file_sha256,
@@ -108,108 +109,6 @@ def decide(
         if loss > float(rule["tolerance"]) + 1e-12:
             return "kept", f"{other} worse by {loss:.4f} > tolerance {rule['tolerance']}"
     return "promoted", f"{metric} {gain:+.4f} >= min_delta {delta}"
-
-
-# -- commit --------------------------------------------------------------------------------
-def commit_decision(
-    registry: Registry,
-    log_path: Path,
-    decision: dict[str, Any],
-    challenger: Any = None,
-    *,
-    fail_at: Callable[[str], None] | None = None,
-) -> dict[str, Any]:
-    """Register/alias/log ``decision`` as one unit: on any error the earlier steps are undone.
-
-    ``fail_at(step)`` is a test seam called between steps (``registered``, ``challenger``,
-    ``promoted``, ``logged``).
-    """
-    step = fail_at or (lambda _step: None)
-    before = registry.aliases()
-    log_before = log_path.read_bytes() if log_path.exists() else None
-    decision.setdefault("decided_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    new_version = None
-    try:
-        if challenger is not None:
-            with tempfile.TemporaryDirectory() as tmp:
-                folder = challenger.save(Path(tmp) / challenger.model_id)
-                new_version = register_folder(
-                    registry,
-                    folder,
-                    run_name=f"retrain challenger ({decision['outcome']})",
-                    params={
-                        "trigger": decision["trigger"],
-                        "batches": ",".join(decision["batches"]),
-                    },
-                    metrics={f"holdout_{k}": v for k, v in decision["challenger"].items()},
-                    tags={
-                        "retrain.outcome": decision["outcome"],
-                        "retrain.reason": decision["reason"],
-                    },
-                )
-            decision["challenger_version"] = new_version
-            step("registered")
-            registry.set_challenger(new_version)
-            step("challenger")
-            if decision["outcome"] == "promoted":
-                registry.promote(new_version, reason=decision["reason"])
-                step("promoted")
-        decision["champion_version"] = registry.aliases().get(CHAMPION)
-        append_decision(log_path, decision)
-        step("logged")
-    except BaseException:
-        _undo(registry, log_path, before, new_version, log_before)
-        raise
-    _log_decision_run(registry, decision)
-    return decision
-
-
-def _undo(
-    registry: Registry,
-    log_path: Path,
-    before: dict[str, int],
-    version: int | None,
-    log_before: bytes | None,
-) -> None:
-    logger.error("retrain commit failed: restoring aliases %s and the decision log", before)
-    registry.restore_champion(before.get(CHAMPION))
-    registry.restore_challenger(before.get(CHALLENGER))
-    if version is not None:  # never referenced by an alias or a logged decision
-        registry.client.delete_model_version(registry.name, str(version))
-    now = log_path.read_bytes() if log_path.exists() else None
-    if now != log_before:
-        if log_before is None:
-            log_path.unlink()
-        else:
-            with atomic_file(log_path) as tmp:
-                tmp.write_bytes(log_before)
-
-
-def _log_decision_run(registry: Registry, decision: dict[str, Any]) -> None:
-    """Every decision is an MLflow run too (tags + numbers); failures only warn."""
-    try:
-        mlflow = registry._mlflow
-        mlflow.set_tracking_uri(registry.config.tracking_uri)
-        with mlflow.start_run(
-            experiment_id=registry.experiment_id(),
-            run_name=f"retrain decision: {decision['outcome']}",
-        ):
-            mlflow.set_tags(
-                {
-                    "retrain.outcome": decision["outcome"],
-                    "retrain.reason": decision["reason"][:500],
-                    "retrain.trigger": decision["trigger"],
-                }
-            )
-            metrics = {f"champion_{k}": v for k, v in (decision.get("champion") or {}).items()}
-            metrics.update(
-                {f"challenger_{k}": v for k, v in (decision.get("challenger") or {}).items()}
-            )
-            metrics["drifted_share"] = (decision.get("drift") or {}).get("drifted_share", 0.0)
-            mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v is not None})
-            mlflow.log_dict(decision, "decision.json")
-    except Exception as exc:  # noqa: BLE001 - the decision log is the record; MLflow mirrors it
-        logger.warning("decision not mirrored to MLflow: %s", exc)
 
 
 # -- the cycle -----------------------------------------------------------------------------
@@ -284,8 +183,6 @@ def run_cycle(
     preprocess_config: dict[str, Any],
     seed: int,
     drift_params: dict[str, Any],
-    *,
-    fail_at: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """One retraining cycle (module docstring); returns the decision that was logged.
 
@@ -293,9 +190,10 @@ def run_cycle(
     every drift check of the project uses)."""
     paths = {k: Path(v) for k, v in params["batches"].items()}
     log_path = Path(params["decision_log"])
-    decisions = read_decisions(log_path)  # first: a corrupt log fails before anything moves
+    read_decisions(log_path)  # first: a corrupt log fails before anything moves
+    reconcile(registry, log_path)  # an interrupted commit, before the champion is read
+    decisions = read_decisions(log_path)  # as reconciled
     max_chars = int(params["max_chars"])
-    step = fail_at or (lambda _step: None)
     champion_version = ensure_champion(registry, inputs)
 
     done = intake(
@@ -305,7 +203,6 @@ def run_cycle(
         max_chars=max_chars,
         decisions=decisions,
     )
-    step("intake")
     accepted_md5 = None
     if params.get("dvc_add_accepted") and accepted_names(paths["accepted"]):
         accepted_md5 = dvc_add(paths["accepted"])
@@ -352,7 +249,7 @@ def run_cycle(
         else:
             outcome, why = "skipped", "no drift"
         decision.update(outcome=outcome, reason=why, champion=None, challenger=None)
-        return commit_decision(registry, log_path, decision, fail_at=fail_at)
+        return commit_decision(registry, log_path, decision)
 
     every = load_batches(paths["accepted"], accepted_names(paths["accepted"]), max_chars)
     preprocessor = shared_preprocessor(preprocess_config)
@@ -366,7 +263,6 @@ def run_cycle(
     challenger = train_challenger(
         tokens, labels, params["challenger"], preprocess_config, seed, data_hash
     )
-    step("trained")
     champion_model = registry.load(CHAMPION)
     scores_champion = holdout_scores(champion_model, inputs.holdout)
     scores_challenger = holdout_scores(challenger, inputs.holdout)
@@ -384,5 +280,4 @@ def run_cycle(
         train_rows=int(len(labels)),
         champion_model_id=read_card(registry.folder(champion_version)).model_id,
     )
-    step("decided")
-    return commit_decision(registry, log_path, decision, challenger, fail_at=fail_at)
+    return commit_decision(registry, log_path, decision, challenger)

@@ -22,7 +22,8 @@ from mlops_pipeline.errors import UserInputError  # noqa: E402
 from mlops_pipeline.hooks import RunLockHook  # noqa: E402
 from mlops_pipeline.models.classical import ClassicalTextModel  # noqa: E402
 from mlops_pipeline.pipelines.retrain import create_pipeline  # noqa: E402
-from mlops_pipeline.registry import CHALLENGER, CHAMPION  # noqa: E402
+from mlops_pipeline.registry import CHALLENGER, CHAMPION, commit, retraining  # noqa: E402
+from mlops_pipeline.registry.commit import intent_path  # noqa: E402
 from mlops_pipeline.registry.intake import dvc_add, frozen_holdout  # noqa: E402
 from mlops_pipeline.registry.retraining import (  # noqa: E402
     CycleInputs,
@@ -82,9 +83,9 @@ def _batch(root: Path, name: str, seed: int, drift: bool = False, n: int = 80) -
     return path
 
 
-def _cycle(registry, inputs, root, fail_at=None, **changes):
+def _cycle(registry, inputs, root, **changes):
     params = _params(root, **changes)
-    return run_cycle(registry, inputs, params, PREPROCESS, 0, DRIFT, fail_at=fail_at)
+    return run_cycle(registry, inputs, params, PREPROCESS, 0, DRIFT)
 
 
 def test_decide_needs_min_delta_and_tolerance() -> None:
@@ -153,27 +154,60 @@ def test_a_malformed_batch_is_quarantined_whole_with_its_reason(workspace) -> No
     assert not (root / "accepted").exists() or not list((root / "accepted").iterdir())
 
 
-@pytest.mark.parametrize(
-    "step", ["intake", "trained", "decided", "registered", "challenger", "promoted", "logged"]
-)
-def test_a_crash_at_any_step_leaves_aliases_versions_and_log(workspace, step) -> None:
+def _crash_once(monkeypatch, owner, name: str, after: bool = False) -> None:
+    """``owner.name`` raises once, before (or after) doing its work: an injected failure."""
+    original = getattr(owner, name)
+    fired = []
+
+    def crashing(*args, **kwargs):
+        result = original(*args, **kwargs) if after else None
+        if not fired:
+            fired.append(name)
+            raise RuntimeError(f"injected crash at {name}")
+        return result if after else original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, crashing)
+
+
+# step -> (where the failure is injected, whether it happens after the call, committed?)
+CRASHES = {
+    "intake": (retraining, "intake", True, False),
+    "trained": (retraining, "train_challenger", True, False),
+    "decided": (retraining, "commit_decision", False, False),
+    "registered": ("registry", "set_challenger", False, False),
+    "challenger": ("registry", "promote", False, False),
+    "promoted": (commit, "append_decision", False, False),
+    "logged": (commit, "clear_intent", False, True),
+}
+
+
+@pytest.mark.parametrize("step", list(CRASHES))
+def test_a_crash_at_any_step_leaves_aliases_versions_and_log(workspace, monkeypatch, step) -> None:
+    """An exception at each step (monkeypatched in; SIGKILL: tests/registry/test_commit.py):
+    before the decision is logged everything is as before and the next run picks the batch
+    up again; once it is logged the commit stands."""
     registry, inputs, root = workspace
     _batch(root, "b1", seed=1)
     _cycle(registry, inputs, root)  # first champion + a logged "no drift" decision
     log = root / "reporting" / "decisions.jsonl"
     before = (registry.aliases(), [v.version for v in registry.versions()], log.read_bytes())
     _batch(root, "b2", seed=2, drift=True)
-
-    def crash(at: str) -> None:
-        if at == step:
-            raise RuntimeError(f"injected crash at {at}")
+    owner, name, after, committed = CRASHES[step]
+    _crash_once(monkeypatch, registry if owner == "registry" else owner, name, after)
 
     with pytest.raises(RuntimeError, match="injected"):
-        _cycle(registry, inputs, root, fail_at=crash)
-    after = (registry.aliases(), [v.version for v in registry.versions()], log.read_bytes())
-    assert after == before
-    # the next run picks the batch up again and completes
-    assert _cycle(registry, inputs, root)["batches"] == ["b2.csv"]
+        _cycle(registry, inputs, root)
+    state = (registry.aliases(), [v.version for v in registry.versions()], log.read_bytes())
+    if committed:
+        last = read_decisions(log)[-1]
+        assert last["batches"] == ["b2.csv"] and last["outcome"] == "promoted"
+        assert state[0][CHAMPION] == last["challenger_version"] == last["champion_version"]
+        assert _cycle(registry, inputs, root)["batches"] == []  # nothing left to judge
+    else:
+        assert state == before
+        # the next run picks the batch up again and completes
+        assert _cycle(registry, inputs, root)["batches"] == ["b2.csv"]
+    assert not intent_path(log).exists()
 
 
 def test_the_lock_refuses_a_concurrent_retrain(tmp_path) -> None:
