@@ -3,7 +3,10 @@
 A model answers ``predict_proba(texts)`` on RAW review text: its preprocessing and its
 vectorizer are bundled inside, so serving never needs the pipeline's intermediate files.
 ``save(dir)`` writes weights in a safe format plus ``model_card.json``; ``load(dir)`` reads
-them back. Loading never executes code from the folder: see :mod:`mlops_pipeline.models.discovery`
+them back. Per-run measurements of a card (wall times, throughputs, timestamps: :data:`RUN_KEYS`)
+are written beside it in ``run_info.json``, which ``.dvcignore`` keeps out of DVC's hashes, so
+the same code, parameters and data give a byte-identical model folder on any run (DESIGN.md
+"Determinism and time"); :func:`read_card` merges them back. Loading never executes code from the folder: see :mod:`mlops_pipeline.models.discovery`
 for how a folder's card names the class that reads it (allow-listed to this package).
 """
 
@@ -22,6 +25,22 @@ import numpy as np
 import pandas as pd
 
 CARD_FILE = "model_card.json"
+#: Per-run measurements beside the card (``.dvcignore``d: never in a DVC hash, never in git).
+RUN_FILE = "run_info.json"
+#: Card keys (at any depth) that are measurements of one run, not properties of the model.
+RUN_KEYS = frozenset(
+    {
+        "train_seconds",
+        "created_at",
+        "members_train_seconds",
+        "epoch_seconds",
+        "fit_seconds",
+        "refit_seconds",
+        "samples_per_second",
+        "peak_memory_mb",
+        "seconds",
+    }
+)
 CARD_FIELDS = (
     "model_id",
     "family",
@@ -115,22 +134,68 @@ def hash_arrays(*arrays: Any) -> str:
     return digest.hexdigest()
 
 
-def folder_size(directory: str | Path, exclude: Sequence[str] = (CARD_FILE,)) -> int:
-    """Bytes on disk of every file under ``directory`` except the card itself."""
+def folder_size(directory: str | Path, exclude: Sequence[str] = (CARD_FILE, RUN_FILE)) -> int:
+    """Bytes on disk of every file under ``directory`` except the card and its run info."""
     root = Path(directory)
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and p.name not in exclude)
 
 
+def split_run_info(data: Any) -> tuple[Any, Any]:
+    """``(stable, per_run)``: ``data`` without the :data:`RUN_KEYS` (at any depth of nested
+    dicts and lists of dicts), and those keys alone in the same structure (``None`` if none)."""
+    if isinstance(data, dict):
+        stable, run = {}, {}
+        for key, value in data.items():
+            if key in RUN_KEYS:
+                run[key] = value
+                continue
+            kept, moved = split_run_info(value)
+            stable[key] = kept
+            if moved is not None:
+                run[key] = moved
+        return stable, (run or None)
+    if isinstance(data, list) and any(isinstance(v, dict) for v in data):
+        pairs = [split_run_info(v) for v in data]
+        moved = [m if m is not None else {} for _, m in pairs]
+        return [k for k, _ in pairs], (moved if any(moved) else None)
+    return data, None
+
+
+def merge_run_info(stable: Any, run: Any) -> Any:
+    """The inverse of :func:`split_run_info`."""
+    if isinstance(stable, dict) and isinstance(run, dict):
+        out = dict(stable)
+        for key, value in run.items():
+            out[key] = merge_run_info(stable.get(key), value) if key in stable else value
+        return out
+    if isinstance(stable, list) and isinstance(run, list) and len(stable) == len(run):
+        return [merge_run_info(s, r) for s, r in zip(stable, run, strict=True)]
+    return stable if run is None else run
+
+
 def write_card(directory: str | Path, card: ModelCard) -> ModelCard:
-    """Fill ``size_bytes``/``created_at`` and write ``model_card.json`` into ``directory``."""
+    """Fill ``size_bytes``/``created_at``; write ``model_card.json`` (what the model is: the same
+    bytes on every run) and ``run_info.json`` (what this run measured) into ``directory``."""
     card.size_bytes = folder_size(directory)
     card.created_at = card.created_at or utc_now()
-    (Path(directory) / CARD_FILE).write_text(json.dumps(card.to_dict(), indent=2, sort_keys=True))
+    stable, run = split_run_info(card.to_dict())
+    folder = Path(directory)
+    (folder / CARD_FILE).write_text(json.dumps(stable, indent=2, sort_keys=True))
+    (folder / RUN_FILE).write_text(json.dumps(run or {}, indent=2, sort_keys=True))
     return card
 
 
 def read_card(directory: str | Path) -> ModelCard:
-    return ModelCard.from_dict(json.loads((Path(directory) / CARD_FILE).read_text()))
+    """The card of ``directory`` with its run info merged in (zeros/empty when it is absent,
+    e.g. after a ``dvc pull`` on another machine: run info is never cached)."""
+    folder = Path(directory)
+    data = json.loads((folder / CARD_FILE).read_text())
+    run_file = folder / RUN_FILE
+    if run_file.is_file():
+        data = merge_run_info(data, json.loads(run_file.read_text()))
+    data.setdefault("train_seconds", 0.0)
+    data.setdefault("created_at", "")
+    return ModelCard.from_dict(data)
 
 
 class TextModel(ABC):

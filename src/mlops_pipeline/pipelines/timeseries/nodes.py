@@ -260,8 +260,8 @@ def select_lstm(
     target: str,
     compute: dict[str, Any],
     seed: int,
-) -> tuple[dict, dict[str, Any], pd.DataFrame]:
-    """The candidate with the lowest validation RMSE: its weights, model card and history.
+) -> tuple[dict, dict[str, Any], dict[str, Any], pd.DataFrame]:
+    """The candidate with the lowest validation RMSE: its weights, card, run info and history.
 
     Test is never looked at here; only the chosen model is scored on it later.
     """
@@ -304,11 +304,14 @@ def select_lstm(
         "params_sha256": hashlib.sha256(
             json.dumps([config, architecture, seed], sort_keys=True, default=str).encode()
         ).hexdigest(),
-        # Time fields (DESIGN.md "Determinism and time"): the only values that change per run.
+    }
+    # Time fields (DESIGN.md "Determinism and time") go beside the card, in run_info.json,
+    # which .dvcignore keeps out of DVC's hashes: the card is the same bytes on every run.
+    run_info = {
         "train_seconds": {name: c["info"]["train_seconds"] for name, c in candidates.items()},
         "created_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
     }
-    return state, card, pd.DataFrame(info["history"])
+    return state, card, run_info, pd.DataFrame(info["history"])
 
 
 def forecast_lstm(

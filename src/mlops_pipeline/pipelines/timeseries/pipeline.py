@@ -140,7 +140,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     COMPUTE,
                     "params:common.seed",
                 ],
-                ["ts_lstm_weights", "ts_lstm_card", "ts_lstm_history"],
+                ["ts_lstm_weights", "ts_lstm_card", "ts_lstm_run_info", "ts_lstm_history"],
                 name="timeseries_select_lstm",
             ),
             node(

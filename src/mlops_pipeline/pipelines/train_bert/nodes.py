@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 #: Keys of ``train_bert`` that shape the pipeline, not the model.
 PIPELINE_KEYS = ("model_id", "subset")
-CURVE_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy", "samples_per_second"]
+CURVE_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy"]  # samples/s: run_info.json
 ROW_COLUMNS = ["review_id", "label", "text_light"]
 
 
