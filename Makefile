@@ -11,25 +11,58 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 IMDB_ARCHIVE := data/01_raw/aclImdb_v1.tar.gz
 
-.PHONY: install run data plots bench viz-screenshot test lint format clean help
+.PHONY: install lock run data plots bench viz-screenshot test lint format clean help
 
 help:
 	@echo "make run   - install, fetch the IMDb archive (IMDB_SOURCE=...), dvc repro"
 	@echo "make test  - install, ruff, pytest"
+	@echo "make lock  - refresh requirements/*.txt (uv pip compile, hashes); make install uses them"
 	@echo "make data  - IMDb archive and co2 series into data/01_raw/, 'dvc add' both"
 	@echo "make plots - dvc plots show -o dvc_plots (vega inlined: works offline)"
 	@echo "make bench - every benchmarks/*.py on the real data -> benchmarks/results/<date>.md"
 	@echo "make viz-screenshot - docs/viz.png: kedro viz in headless chromium"
 
-$(STAMP): pyproject.toml
+# The environment is locked (requirements/, README "Dependencies"): pip and uv from tools.txt,
+# everything the pipelines import from lock.txt, the dev tools from dev-lock.txt, all with
+# hashes and --no-deps (nothing resolved at install time). torch stays outside the hashed lock:
+# its exact pin from pyproject.toml, installed by pip, takes the local CPU wheel here and the
+# CUDA build on a GPU machine (uv does not read pip's configuration and would fetch CUDA).
+REQ := requirements
+TORCH_PIN := $(shell sed -n 's/^ *"\(torch==[^"]*\)".*/\1/p' pyproject.toml)
+TORCH_VERSION := $(patsubst torch==%,%,$(TORCH_PIN))
+TOOLS_STAMP := $(VENV)/.tools
+
+$(TOOLS_STAMP): $(REQ)/tools.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	# The exact torch pin first: the local CPU wheel here, the CUDA build on a GPU box.
-	$(BIN)/python -m pip install -q "torch==2.13.0"
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r $(REQ)/tools.txt
+	touch $@
+
+$(STAMP): pyproject.toml $(REQ)/lock.txt $(REQ)/dev-lock.txt $(TOOLS_STAMP)
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r $(REQ)/lock.txt -r $(REQ)/dev-lock.txt
+	# torch's own dependencies are in the lock already: this adds torch alone (plus, on a GPU
+	# machine, the CUDA libraries its pin names).
+	$(BIN)/python -m pip install -q "$(TORCH_PIN)"
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP) $(PLOTS_TEMPLATE)
+
+# Refresh the lock files from pyproject.toml and requirements/*.in. Pins already in a lock file
+# are kept unless asked: `make lock LOCK_ARGS=--upgrade` (everything) or
+# LOCK_ARGS="--upgrade-package transformers". Every lock is for CPython 3.11 on Linux x86_64,
+# the machines this project runs on.
+LOCK_PYTHON := 3.11
+UV_COMPILE = $(BIN)/uv pip compile --quiet --config-file $(REQ)/uv.toml \
+	--python-version $(LOCK_PYTHON) --python-platform x86_64-unknown-linux-gnu \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: $(TOOLS_STAMP)
+	@grep -q '^version = "$(TORCH_VERSION)"' $(REQ)/uv.toml || { echo "$(REQ)/uv.toml describes another torch than $(TORCH_PIN) (pyproject.toml): update it first"; exit 1; }
+	$(UV_COMPILE) --no-emit-package torch pyproject.toml -o $(REQ)/lock.txt
+	echo "# $(TORCH_PIN): outside the hashes, installed by its exact pin (make install)" >> $(REQ)/lock.txt
+	$(UV_COMPILE) --no-emit-package torch pyproject.toml --extra dev -c $(REQ)/lock.txt -o $(REQ)/dev-lock.txt
+	$(UV_COMPILE) $(REQ)/tools.in -o $(REQ)/tools.txt
+	$(UV_COMPILE) $(REQ)/airflow.in -o $(REQ)/airflow-lock.txt
 
 # Idempotent: an archive/CSV already in place is kept, and `dvc add` of an unchanged file is a no-op.
 # The co2 CSV's path comes from conf/base/globals.yml (the fetcher prints it).
