@@ -245,3 +245,18 @@ def test_reader_records_the_content_hash(tmp_path):
     import hashlib
 
     assert read_reviews(path).attrs["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_rejects_of_mixed_types_are_text_and_can_be_saved(tmp_path):
+    """Rejected ids {"a": 1}, [1, 2], 1.5 next to string ids: pyarrow refused the column."""
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        '{"id": "a", "text": "good film"}\n{"id": {"a": 1}, "text": "good film"}\n'
+        '{"id": [1, 2], "text": 5}\n{"id": 1.5, "text": "good film"}\n'
+        '{"id": null, "text": "good film"}\n'
+    )
+    _, rejects = validate_reviews(read_reviews(path), max_chars=100)
+    assert rejects["id"].tolist() == ['{"a": 1}', "[1, 2]", "1.5", None]
+    assert rejects["text"].tolist() == ["good film", "5", "good film", "good film"]
+    rejects.to_parquet(tmp_path / "rejects.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "rejects.parquet"), rejects)

@@ -96,6 +96,21 @@ def _id_text(value: object) -> str | None:
     return None
 
 
+def _as_text(value: object) -> str | None:
+    """A rejected input value as text (JSON for numbers, objects and lists; bytes decoded with
+    escapes), ``None`` when missing: a rejects column holds one type whatever the input had."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="backslashreplace")
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except TypeError:  # numpy scalars and other objects
+        return str(value)
+
+
 def _cleaned(texts: np.ndarray) -> list[str]:
     """The project's light cleaning (HTML tags, entities, URLs, whitespace) of each text."""
     # why local: mlops_pipeline.text loads spaCy (4 s); reading a batch never needs it
@@ -139,7 +154,8 @@ def validate_reviews(
     ``accepted`` has columns ``id`` (str), ``text`` (str) and ``label`` (Int8, when the input
     has a label column or ``require_label``), in input order; ``rejects`` holds the rejected
     input rows with their original columns plus ``reason`` (and ``row``, the 0-based input
-    position), in input order. Raises :class:`UserInputError` naming the columns found and
+    position), in input order; values of text-like (object) columns as text (a JSON ``null``
+    id stays missing, ``{"a": 1}`` becomes the text ``{"a": 1}``) so the table can be saved. Raises :class:`UserInputError` naming the columns found and
     expected when there is no id or text column; ``source`` names the input in messages.
     """
     if max_chars < 1:
@@ -202,6 +218,9 @@ def validate_reviews(
         values = labels[ok].to_numpy() if labels is not None else np.full(ok.sum(), np.nan)
         accepted["label"] = pd.array([None if pd.isna(v) else int(v) for v in values], dtype="Int8")
     rejects = frame.loc[~ok].copy()
+    for column in rejects.columns:  # one type per column, or parquet refuses it
+        if pd.api.types.is_object_dtype(rejects[column]):
+            rejects[column] = rejects[column].map(_as_text)
     rejects.insert(0, "row", np.flatnonzero(~ok))
     rejects["reason"] = reason[~ok].astype(str)
     rejects = rejects.reset_index(drop=True)

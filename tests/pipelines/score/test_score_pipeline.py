@@ -228,3 +228,17 @@ def test_a_one_row_file_is_scored_and_its_drift_is_too_small_to_measure(tmp_path
     assert summary["drift_detected"] is None
     assert summary["drift"].startswith("too small to measure: 1 rows")
     assert reports["drift_summary.json"]["measurable"] is False
+
+
+def test_rejected_ids_of_any_json_type_are_written_with_the_rejects(tmp_path):
+    """Issue 30 #4: null/object/list ids are rejected, and the rejects file is still written."""
+    path = tmp_path / "ids.jsonl"
+    good = [{"id": f"g{i}", "text": t} for i, t in enumerate(raw_reviews(20, seed=3)["text"])]
+    bad = [{"id": None, "text": "A fine film."}, {"id": {"a": 1}, "text": "A fine film."}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in good + bad))
+    _run_and_load(tmp_path, path)
+    run = _only_run(tmp_path / "out" / "07", "ids")
+    out = BatchFilesDataset(str(tmp_path / "out" / "07")).load()[run]
+    assert out["predictions.parquet"]["id"].tolist() == [f"g{i}" for i in range(20)]
+    assert out["rejects.parquet"]["reason"].tolist() == ["missing_id", "invalid_id"]
+    assert out["rejects.parquet"]["id"].tolist() == [None, '{"a": 1}']
