@@ -7,11 +7,12 @@ Usage (wrap it in ``flock /tmp/heavy.lock`` on a shared machine)::
     python benchmarks/run.py --only preprocess,timeseries --quick
     python benchmarks/run.py --report-only           # rebuild the markdown, run nothing
 
-Scripts are discovered (``benchmarks/*.py`` but this one and ``_*.py``); a script without an
-entry in :data:`ARGS` runs with no arguments. Each one runs in its own process: its wall time and
-peak memory (``wait4`` rusage) are measured here, its output is kept in
-``benchmarks/results/logs/<date>/<script>.log`` and the runs in ``benchmarks/results/<date>.json``
-(rerunning a selection on the same day updates only those entries).
+Scripts are discovered (``benchmarks/*.py`` but this one, ``_*.py`` and the modules in
+:data:`MODULES`); a script without an entry in :data:`ARGS` runs with no arguments. Each one
+runs in its own process: its wall time and peak memory (``wait4`` rusage) are measured here,
+its output is kept in ``benchmarks/results/logs/<date>/<script>.log`` and the runs in
+``benchmarks/results/<date>.json`` (rerunning a selection on the same day updates only those
+entries).
 
 The report also reads what the pipelines already wrote (nothing is recomputed): the accuracy of
 every model (``data/08_reporting/evaluate/leaderboard.csv``), each stage's wall time and peak
@@ -65,9 +66,15 @@ ARGS: dict[str, tuple[Any, Any]] = {
 _LOG_LINE = re.compile(r"^(\[\d\d/\d\d/\d\d|\s{20,}\S|\d{4}-\d\d-\d\d[ T]\d\d:)")
 
 
+#: modules other scripts import, not benchmarks (reliability.py reads the registry's probes)
+MODULES = {"reliability_registry"}
+
+
 def discover() -> list[str]:
     return sorted(
-        p.stem for p in BENCH.glob("*.py") if p.name != Path(__file__).name and p.stem[0] != "_"
+        p.stem
+        for p in BENCH.glob("*.py")
+        if p.name != Path(__file__).name and p.stem[0] != "_" and p.stem not in MODULES
     )
 
 

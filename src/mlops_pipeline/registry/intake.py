@@ -80,8 +80,9 @@ def read_decisions(path: str | Path) -> list[dict[str, Any]]:
             decision = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UserInputError(
-                f"{path}: line {number} is not valid JSON ({exc.msg}; a truncated write?); "
-                f"remove or repair line {number} of {path}, then rerun (nothing was moved)"
+                f"{path}: line {number} is not valid JSON ({exc.msg} at column {exc.colno}: "
+                f"a truncated write?); remove or repair line {number} of {path}, then rerun "
+                "(nothing was moved)"
             ) from exc
         if not isinstance(decision, dict):
             raise UserInputError(
