@@ -1,8 +1,9 @@
 """The drift gate as a read-only command (the daily Airflow DAG's first task).
 
-``python -m mlops_pipeline.registry [--env ENV] gate [--reference FILE] [--incoming DIR]`` runs
-the retrain intake as a dry run (:func:`.intake.intake` with ``dry_run=True``: the same
-verdicts, nothing moved) and the retrain cycle's drift check (:func:`.retraining.batch_drift`,
+``python -m mlops_pipeline.registry [--env ENV] gate [--reference FILE] [--incoming DIR]`` reads
+the decision log first (a corrupt line is a one-line error naming it), then runs the retrain
+intake as a dry run (:func:`.intake.intake` with ``dry_run=True`` and the log's history: the
+same verdicts, duplicates and renames, nothing moved) and the retrain cycle's drift check (:func:`.retraining.batch_drift`,
 the project's one drift implementation) on the batches a retrain run would judge: the valid
 incoming ones plus accepted ones no decision has used yet. Its reference comes through the
 Kedro catalog and parameters of ``ENV`` (``reviews``, ``reviews_preprocessed`` and
