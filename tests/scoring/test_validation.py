@@ -260,3 +260,15 @@ def test_rejects_of_mixed_types_are_text_and_can_be_saved(tmp_path):
     assert rejects["text"].tolist() == ["good film", "5", "good film", "good film"]
     rejects.to_parquet(tmp_path / "rejects.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "rejects.parquet"), rejects)
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [('id,text\nr1,"quoted" then more\n', 2), ('id,text\nr0,fine\nr1,"never closed\nr2,x\n', 3)],
+)
+def test_broken_csv_quoting_fails_naming_the_line(tmp_path, content, line):
+    """pandas silently read '"quoted" then more' as 'quoted then more'."""
+    path = tmp_path / "q.csv"
+    path.write_text(content)
+    with pytest.raises(UserInputError, match=rf"record starting on line {line} is not valid CSV"):
+        read_reviews(path)

@@ -270,9 +270,10 @@ def _csv_frame(text: str, path: Path) -> pd.DataFrame:
                 )
             padded = fields + [""] * (len(header) - len(fields))
             rows.append([value if value != "" else None for value in padded])
-    except csv.Error as exc:
+    except csv.Error as exc:  # e.g. a quote never closed, text after a closing quote
         raise UserInputError(
-            f"{path}: line {reader.line_num} is not valid CSV ({exc}); fix its quoting"
+            f"{path}: the record starting on line {start} is not valid CSV ({exc}); fix the "
+            f'quoting of line {start} (a quoted field is "...", a quote inside it "")'
         ) from exc
     return pd.DataFrame(rows, columns=header or [], dtype=object)
 
