@@ -18,7 +18,7 @@ from synthetic_imdb import build_files, write_archive  # noqa: E402
 from mlops_pipeline.fetch_data import default_co2_path, export_co2  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-_COPIED = ["pyproject.toml", "conf", "src", "dvc.yaml", ".dvcignore"]
+_COPIED = ["pyproject.toml", "conf", "src", "dvc.yaml", ".dvcignore", "requirements"]
 
 
 @pytest.fixture

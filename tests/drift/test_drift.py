@@ -201,3 +201,17 @@ def test_descriptors_values():
     assert frame["html_residue"].tolist() == [1.0, 0.0]
     assert frame["uppercase_share"].tolist()[1] == 0.0
     assert frame["uppercase_share"].tolist()[0] == pytest.approx(6 / 12)
+
+
+def test_a_vocabulary_too_small_for_the_text_classifier_leaves_the_text_signal_out(embedder):
+    rng = np.random.default_rng(0)
+    words = ["great", "film", "awful", "plot", "i", "loved", "the", "acting", "boring", "story"]
+
+    def texts(n: int) -> list[str]:
+        return [" ".join(rng.choice(words, size=rng.integers(8, 30))) + "." for _ in range(n)]
+
+    reference = pd.DataFrame({"text": texts(300), "tokens": [t.split() for t in texts(300)]})
+    current = pd.DataFrame({"text": texts(60), "tokens": [t.split() for t in texts(60)]})
+    summary = run_drift(reference, current, params=PARAMS).summary
+    assert "text" not in summary["signals"] and "text" in summary["skipped_signals"]
+    assert summary["measurable"] and summary["n_signals"] == len(DESCRIPTORS) - 1  # no oov

@@ -51,6 +51,7 @@ SUMMARY_KEYS = (
     "measurable",
     "reason",
     "calibrated_rows",
+    "skipped_signals",
     "drifted_share",
     "drift_share_threshold",
     "n_signals",
@@ -109,6 +110,7 @@ def _too_small(n_reference: int, n_current: int, params: Mapping[str, Any]) -> D
         "measurable": False,
         "reason": reason,
         "calibrated_rows": None,
+        "skipped_signals": {},
         "drifted_share": None,
         "drift_share_threshold": float(params["drift_share"]),
         "n_signals": 0,
@@ -337,16 +339,29 @@ def run_drift(
 
         metrics.append(ClassificationPreset())
 
+    text_metrics = metrics[: 2 if explain else 1]
     with _embedding_plot(int(params.get("embedding_plot_rows", 500)), seed):
-        snapshot = Report(metrics).run(
-            Dataset.from_pandas(cur_df, data_definition=definition),
-            Dataset.from_pandas(ref_df, data_definition=definition),
-            timestamp=SNAPSHOT_TIME,
-        )
+        current_ds = Dataset.from_pandas(cur_df, data_definition=definition)
+        reference_ds = Dataset.from_pandas(ref_df, data_definition=definition)
+        try:
+            snapshot = Report(metrics).run(current_ds, reference_ds, timestamp=SNAPSHOT_TIME)
+        except ValueError as exc:
+            # Evidently's text classifier prunes words found in (almost) every review; a batch
+            # of a handful of words repeated leaves none. No words to tell apart: the text
+            # signal is left out (said in `skipped`), the other signals still judge the batch.
+            if "no terms remain" not in str(exc):
+                raise
+            logger.warning("drift: text signal left out (%s)", exc)
+            metrics = [m for m in metrics if m not in text_metrics]
+            text_metric = None
+            snapshot = Report(metrics).run(current_ds, reference_ds, timestamp=SNAPSHOT_TIME)
 
-    signals: dict[str, dict[str, Any]] = {
-        "text": _signal(_metric_value(snapshot, text_metric), thresholds["text"])
-    }
+    signals: dict[str, dict[str, Any]] = {}
+    skipped: dict[str, str] = {}
+    if text_metric is not None:
+        signals["text"] = _signal(_metric_value(snapshot, text_metric), thresholds["text"])
+    else:
+        skipped["text"] = "no word tells the sides apart (every word in almost every review)"
     for name, metric in descriptor_metrics.items():
         signals[f"descriptor:{name}"] = _signal(
             _metric_value(snapshot, metric), thresholds["descriptors"][name]
@@ -377,6 +392,7 @@ def run_drift(
             f"rows, thresholds calibrated at {calibrated_rows} rows"
         ),
         "calibrated_rows": calibrated_rows,
+        "skipped_signals": skipped,
         "drifted_share": round(share, 6),
         "drift_share_threshold": float(params["drift_share"]),
         "n_signals": len(signals),
