@@ -105,6 +105,7 @@ def test_cli_promote_rollback_and_the_lock(tmp_path, capsys) -> None:
     (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
         f"mlflow:\n  registered_model: {registry.name}\n"
     )
+    (tmp_path / "pyproject.toml").write_text("[tool.kedro]\npackage_name = 'x'\n")
     assert cli_main([*args, "promote", str(v1)]) == 0
     assert cli_main([*args, "promote", str(v2)]) == 0
     assert cli_main([*args, "rollback"]) == 0
@@ -142,6 +143,7 @@ def test_cli_init_registers_the_best_val_model_as_first_champion(tmp_path, capsy
     (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
         f"mlflow:\n  registered_model: {registry.name}\n"
     )
+    (tmp_path / "pyproject.toml").write_text("[tool.kedro]\npackage_name = 'x'\n")
     args = ["--project-path", str(tmp_path), "--env", "base"]
     assert cli_main([*args, "init", "--models-root", "models"]) == 0
     assert registry.folder(registry.alias(CHAMPION).version).name == "logreg__tfidf_2.0"
@@ -158,6 +160,7 @@ def test_serving_uses_the_registry_champion_else_none(tmp_path, monkeypatch) -> 
     (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
         f"mlflow:\n  registered_model: {registry.name}\n"
     )
+    (tmp_path / "pyproject.toml").write_text("[tool.kedro]\npackage_name = 'x'\n")
 
     def champion():
         return registry_champion(load_tracking_config(tmp_path, "base"))
@@ -187,6 +190,7 @@ def test_score_serves_the_registry_champion_else_select_champion(tmp_path) -> No
     (tmp_path / "conf" / "base" / "mlflow.yml").write_text(
         f"mlflow:\n  registered_model: {registry.name}\n"
     )
+    (tmp_path / "pyproject.toml").write_text("[tool.kedro]\npackage_name = 'x'\n")
     tracking = load_tracking_config(tmp_path, "base")  # the node input `tracking_config`
     folder, model, frame = model_folder(tmp_path / "models", c=1.0)
     card = json.loads((folder / "model_card.json").read_text())
