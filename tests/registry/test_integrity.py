@@ -137,3 +137,15 @@ def test_the_verified_pyfunc_scores_as_its_folder(tmp_path) -> None:
     got = np.asarray(registry.load_pyfunc(version).predict(pd.DataFrame({"text": texts})))
     np.testing.assert_allclose(got, model.predict_proba(texts)[:, 1], atol=1e-12)
     assert os.environ["MLFLOW_TRACKING_URI"].startswith("sqlite:")
+
+
+def test_score_model_version_changes_with_the_weights_not_only_the_card(tmp_path) -> None:
+    from mlops_pipeline.scoring import model_version
+
+    folder, _, _ = model_folder(tmp_path)
+    handle = ModelHandle("m", folder)
+    card = (folder / "model_card.json").read_bytes()
+    before = model_version(handle)
+    _flip_head(folder)
+    assert (folder / "model_card.json").read_bytes() == card
+    assert model_version(handle) != before and len(model_version(handle)) == 12

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Mapping
@@ -14,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from mlops_pipeline.errors import UserInputError
-from mlops_pipeline.models.base import CARD_FILE
 from mlops_pipeline.models.discovery import ModelHandle
 
 from .predict import predict_positive
@@ -43,9 +41,10 @@ def run_name(source: str | Path, sha256: str, at: datetime) -> str:
 
 
 def model_version(handle: ModelHandle) -> str:
-    """First 12 hex digits of the SHA-256 of the model's ``model_card.json``: names the exact
-    model folder (the registry issue replaces it with the registered version)."""
-    return hashlib.sha256((Path(handle.folder) / CARD_FILE).read_bytes()).hexdigest()[:12]
+    """First 12 hex digits of the digest of the manifest of every file of the model folder
+    (:meth:`ModelHandle.version`: weights included, not only ``model_card.json``); a
+    registered version's ``model_version`` tag is the same string."""
+    return handle.version()
 
 
 def check_rejects(n_rows: int, reasons: Mapping[str, int], max_share: float, source: str) -> None:
