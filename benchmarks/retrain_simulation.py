@@ -201,7 +201,7 @@ def main() -> int:
         print(json.dumps(short))
     outcomes = [r["outcome"] for r in rows]
     print(f"\noutcomes: {outcomes}; wall {time.perf_counter() - started:.0f} s")
-    print(f"mlflow ui --backend-store-uri {config.tracking_uri}")
+    print(f"mlflow ui --backend-store-uri {config.tracking_uri} --host 127.0.0.1")
     accuracies = np.array([r["champion_holdout_accuracy"] for r in rows])
     print(f"champion holdout accuracy per batch: {accuracies.round(4).tolist()}")
     return 0
