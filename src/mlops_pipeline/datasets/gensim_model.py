@@ -9,7 +9,9 @@ format instead.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,28 @@ def _model_class(family: str) -> type:
     from gensim.models import FastText, Word2Vec
 
     return {"word2vec": Word2Vec, "fasttext": FastText}[family]
+
+
+@contextlib.contextmanager
+def _ordered_ignores() -> Iterator[None]:
+    """FastText's keyed vectors name the attributes they skip in a Python ``set``, and gensim
+    pickles them in that set's order, which ``PYTHONHASHSEED`` changes from process to process
+    (the same model, different bytes). Within this block the names are passed sorted."""
+    # why local: gensim is heavy; the catalog builds this dataset without loading it
+    from gensim.models.fasttext import FastTextKeyedVectors
+    from gensim.models.keyedvectors import KeyedVectors
+
+    original = FastTextKeyedVectors._save_specials
+
+    def ordered(self: Any, fname: Any, separately: Any, sep_limit: Any, ignore: Any, *rest: Any):
+        names = sorted(set(ignore).union(["buckets_word", "vectors"]))
+        return KeyedVectors._save_specials(self, fname, separately, sep_limit, names, *rest)
+
+    FastTextKeyedVectors._save_specials = ordered
+    try:
+        yield
+    finally:
+        FastTextKeyedVectors._save_specials = original
 
 
 class GensimModelDataset(AbstractDataset[Any, Any]):
@@ -60,7 +84,7 @@ class GensimModelDataset(AbstractDataset[Any, Any]):
         model = copy.copy(data)  # the caller's model keeps its own log and train time
         model.lifecycle_events = None  # no datetime / platform / path records in the pickle
         model.total_train_time = 0.0
-        with atomic_directory(self._filepath.parent) as tmp:
+        with atomic_directory(self._filepath.parent) as tmp, _ordered_ignores():
             model.save(str(tmp / self._filepath.name))
 
     def _exists(self) -> bool:

@@ -31,6 +31,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import random
+import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -217,6 +219,41 @@ def _embedding_plot(rows: int, seed: int) -> Iterator[None]:
         module.SAMPLE_CONSTANT, module.TSNE = saved
 
 
+@contextlib.contextmanager
+def _deterministic_ids(seed: int) -> Iterator[None]:
+    """Evidently names every widget and script variable with ``uuid4``/``uuid7`` (random and
+    time-based): the same report, different bytes on each run. Within this block both draw from
+    a seeded generator, as Evidently's own demo generator does (``evidently.cli.ui``)."""
+    import uuid
+
+    import uuid6
+
+    rng = random.Random(seed)
+    saved = uuid.uuid4, uuid6.uuid7
+
+    def seeded_uuid4() -> uuid.UUID:
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    def seeded_uuid7() -> uuid6.UUID:
+        return uuid6.UUID(int=seeded_uuid4().int)
+
+    # modules that did `from uuid6 import uuid7` hold their own reference (html_widgets)
+    holders = [
+        m
+        for name, m in list(sys.modules.items())
+        if name.startswith("evidently") and getattr(m, "uuid7", None) is saved[1]
+    ]
+    uuid.uuid4, uuid6.uuid7 = seeded_uuid4, seeded_uuid7
+    for module in holders:
+        module.uuid7 = seeded_uuid7
+    try:
+        yield
+    finally:
+        uuid.uuid4, uuid6.uuid7 = saved
+        for module in holders:
+            module.uuid7 = saved[1]
+
+
 def _quality(proba: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
     """The champion's accuracy / ROC AUC / rows on one side (the project's metrics function)."""
     scores = classification_metrics(labels, proba)
@@ -340,7 +377,10 @@ def run_drift(
         metrics.append(ClassificationPreset())
 
     text_metrics = metrics[: 2 if explain else 1]
-    with _embedding_plot(int(params.get("embedding_plot_rows", 500)), seed):
+    with (
+        _embedding_plot(int(params.get("embedding_plot_rows", 500)), seed),
+        _deterministic_ids(seed),
+    ):
         current_ds = Dataset.from_pandas(cur_df, data_definition=definition)
         reference_ds = Dataset.from_pandas(ref_df, data_definition=definition)
         try:
@@ -427,7 +467,8 @@ def run_drift(
 
 def snapshot_html(snapshot: Any) -> str:
     """The standalone HTML of an Evidently 0.7 snapshot (what ``save_html`` writes)."""
-    return snapshot.get_html_str(as_iframe=False)
+    with _deterministic_ids(0):
+        return snapshot.get_html_str(as_iframe=False)
 
 
 def snapshot_dict(snapshot: Any) -> dict[str, Any]:

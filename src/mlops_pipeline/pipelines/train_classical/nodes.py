@@ -21,7 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 from tqdm.auto import tqdm
 
-from mlops_pipeline.models.base import hash_arrays
+from mlops_pipeline.models.base import hash_arrays, split_run_info
 from mlops_pipeline.models.classical import (
     FAMILIES,
     NEEDS_NON_NEGATIVE,
@@ -233,11 +233,12 @@ def collect_models(
             "val_accuracy": r["val_accuracy"],
             "val_roc_auc": r["val_roc_auc"],
             "train_rows": r["train_rows"],
-            "refit_seconds": r["refit_seconds"],
             "candidates": r["candidates"],
         }
         for mid, r in sorted(reports.items())
     }
+    # selection.json is a DVC out: wall times (fit/refit seconds) stay in the cards' run_info
+    details, _ = split_run_info(details)
     return models, details, reports
 
 
