@@ -5,6 +5,11 @@ MLflow stores this file's source with every registered version; loading runs it,
 safetensors) through the project's allow-listed :func:`mlops_pipeline.models.load_model`.
 ``predict`` takes a DataFrame with a ``text`` column (or a list of texts) and returns
 ``P(positive)`` per row.
+
+Because ``mlflow.pyfunc.load_model`` *runs* the copy of this file in the artifact store, the
+stored copy is in the version's SHA-256 manifest (:mod:`.integrity`):
+:meth:`Registry.load_pyfunc` checks it before MLflow runs it, and the project's own loads
+(``Registry.load``, ``score``, ``retrain``) never run it. See docs/registry.md.
 """
 
 from __future__ import annotations
