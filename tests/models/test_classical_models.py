@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from synthetic_text_models import PREPROCESS, raw_reviews, tokens_of, trained_model
 
 from mlops_pipeline.models import CARD_FIELDS, discover_models, load_model
+from mlops_pipeline.models.base import RUN_FILE
 from mlops_pipeline.models.classical import (
     ClassicalTextModel,
     NBSVMClassifier,
@@ -99,14 +100,18 @@ def test_model_card_has_every_documented_field(tmp_path):
     model, frame = trained_model("logreg", "tfidf")
     folder = model.save(tmp_path / "m")
     card = json.loads((folder / "model_card.json").read_text())
-    assert set(CARD_FIELDS) <= set(card)
+    run_info = json.loads((folder / RUN_FILE).read_text())  # per-run fields, beside the card
+    assert set(CARD_FIELDS) <= set(card) | set(run_info)
+    assert {"train_seconds", "created_at"} <= set(run_info) and "train_seconds" not in card
     assert card["model_id"] == "logreg__tfidf"
     assert card["family"] == "logreg" and card["features"] == "tfidf"
     assert card["train_rows"] == int((frame["fold"] != "test").sum())
     assert card["size_bytes"] == sum(
-        p.stat().st_size for p in folder.rglob("*") if p.is_file() and p.name != "model_card.json"
+        p.stat().st_size
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in ("model_card.json", RUN_FILE)
     )
-    assert card["device"] == "cpu" and card["train_seconds"] >= 0
+    assert card["device"] == "cpu" and run_info["train_seconds"] >= 0
     assert len(card["data_hash"]) == 64 and len(card["params_hash"]) == 64
     assert json.loads((folder / "preprocess.json").read_text())["lemmatizer"] == "none"
 

@@ -27,7 +27,8 @@ def test_save_load_round_trip_gives_identical_probabilities(model, tmp_path) -> 
     model.save(tmp_path / "lstm")
     files = sorted(p.name for p in (tmp_path / "lstm").iterdir())
     assert files == [
-        "config.json", "model_card.json", "preprocess.json", "vocab.json", "weights.safetensors",
+        "config.json", "model_card.json", "preprocess.json", "run_info.json", "vocab.json",
+        "weights.safetensors",
     ]  # fmt: skip
     loaded = load_model(tmp_path / "lstm")
     assert isinstance(loaded, LSTMTextModel)
