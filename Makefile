@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 IMDB_ARCHIVE := data/01_raw/aclImdb_v1.tar.gz
 
-.PHONY: install lock run data plots bench viz-screenshot test lint format clean help
+.PHONY: install lock run data plots bench check-repro viz-screenshot test lint format clean help
 
 help:
 	@echo "make run   - install, fetch the IMDb archive (IMDB_SOURCE=...), dvc repro"
@@ -20,6 +20,7 @@ help:
 	@echo "make data  - IMDb archive and co2 series into data/01_raw/, 'dvc add' both"
 	@echo "make plots - dvc plots show -o dvc_plots (vega inlined: works offline)"
 	@echo "make bench - every benchmarks/*.py on the real data -> benchmarks/results/<date>.md"
+	@echo "make check-repro - fresh clone + make run in a temp folder; prints git status and dvc metrics diff (empty: reproduced)"
 	@echo "make viz-screenshot - docs/viz.png: kedro viz in headless chromium"
 
 # The environment is locked (requirements/, README "Dependencies"): pip and uv from tools.txt,
@@ -85,6 +86,11 @@ plots: $(PLOTS_TEMPLATE)
 
 # Every benchmarks/*.py on the real data (long: BENCH_ARGS="--only preprocess,timeseries" picks
 # some, "--report-only" only rebuilds the markdown from the outputs already there).
+# A fresh clone in a temporary folder, `make run` there (~30 min), then `git status --porcelain`
+# and `dvc metrics diff` against the committed files: prints nothing when the run reproduced them.
+check-repro:
+	.ci/check_repro.sh
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
