@@ -182,7 +182,7 @@ def main() -> None:
                 flush=True,
             )
     suggested = {
-        size: {name: round(max(v) + margin * (max(v) - min(v)), 4) for name, v in by.items()}
+        size: {name: _threshold(name, v, margin) for name, v in by.items()}
         for size, by in calib.items()
     }
     print("suggested thresholds (max + margin x spread):", json.dumps(suggested))
@@ -276,6 +276,18 @@ def write_thresholds(suggested: dict[int, dict[str, float]]) -> None:
             if name.startswith("descriptor:"):
                 block.append(f"        {name.split(':', 1)[1]}: {value}\n")
     path.write_text("".join(lines[:start] + block + lines[end:]))
+
+
+#: Signals scored as a ROC AUC: a threshold of 1 or more could never fire (and the schema
+#: refuses it), so max + margin x spread is capped just below 1 (small samples scatter widely).
+AUC_SIGNALS = ("text", "embeddings")
+AUC_CAP = 0.99
+
+
+def _threshold(name: str, scores: list[float], margin: float) -> float:
+    """max + margin x (max - min) of the reference-vs-reference scores (AUCs capped)."""
+    value = round(max(scores) + margin * (max(scores) - min(scores)), 4)
+    return min(value, AUC_CAP) if name in AUC_SIGNALS else value
 
 
 def _sample(frame: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:

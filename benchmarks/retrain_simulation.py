@@ -16,7 +16,9 @@ batches arriving one per cycle:
 1. ``b1_clean`` — 300 reviews of the same population: no drift, skipped;
 2. ``b2_stripped`` — lowercased and stripped of punctuation (a broken upstream export): the gate
    fires, the challenger trains on launch data + b1 + b2 and is scored on the holdout;
-3. ``b3_truncated`` — every review cut to its first sentence: drift, retrained;
+3. ``b3_truncated`` — every review cut to its first sentence (reviews whose first sentence has
+   no word, e.g. "8/10.", are left out: intake rejects such rows as ``no_words`` and one
+   rejected row quarantines a whole batch): drift, retrained;
 4. ``b4_mislabelled_scheduled`` — a clean-looking batch whose labels a broken labelling job
    flipped, arriving on the weekly schedule: retrained, the challenger is worse, kept;
 5. ``b5_malformed`` — some rows without text and with label 5: quarantined whole;
@@ -149,10 +151,12 @@ def main() -> int:
     malformed.iloc[3:5, malformed.columns.get_loc("label")] = 5
     flipped = parts[3].iloc[500:].copy()
     flipped["label"] = 1 - flipped["label"]
+    has_word = parts[2]["text"].map(_first_sentence).str.contains(r"[^\W\d_]", regex=True)
+    worded = parts[2][has_word]
     steps = [
         ("b1_clean", parts[0].iloc[:300], None, False),
         ("b2_stripped", parts[1], _strip, False),
-        ("b3_truncated", parts[2], _first_sentence, False),
+        ("b3_truncated", worded, _first_sentence, False),
         ("b4_mislabelled_scheduled", flipped, None, True),
         ("b5_malformed", malformed, None, False),
         ("b6_clean", small, None, False),
