@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -238,9 +239,12 @@ def probe_copied_checkout(sb: Sandbox) -> Result:
 def probe_list_elsewhere(sb: Sandbox) -> Result:
     """22.5: `registry list` run from another directory created a stray ./mlflow/mlflow.db
     and ended in a traceback."""
-    ws = sb.fresh("22.5b")
-    result = cli_result(_embedded("list", cwd=ws), expect="no Kedro project")
-    stray = sorted(p.name for p in ws.iterdir())
+    # outside any project: the sandbox itself may sit inside the checkout (.scratch/), where
+    # the CLI rightly finds the project by walking up
+    with tempfile.TemporaryDirectory(prefix="reliability-outside-") as outside:
+        ws = Path(outside)
+        result = cli_result(_embedded("list", cwd=ws), expect="no Kedro project")
+        stray = sorted(p.name for p in ws.iterdir())
     return Result("silent-wrong", False, f"created {stray}") if stray else result
 
 
