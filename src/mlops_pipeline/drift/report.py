@@ -28,13 +28,9 @@ no ``descriptor:oov_share``; no probabilities: no ``prediction``).
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import logging
-import random
-import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,6 +41,7 @@ import pandas as pd
 from mlops_pipeline.metrics import classification_metrics
 
 from .descriptors import DESCRIPTORS, compute_descriptors
+from .evidently_runtime import deterministic_ids, embedding_plot
 
 logger = logging.getLogger(__name__)
 
@@ -186,74 +183,6 @@ def _metric_value(snapshot: Any, metric: Any) -> float:
     return float(result.value)
 
 
-class _Projection:
-    """2-D seeded PCA with a tiny seeded jitter (Evidently's picture draws a Gaussian KDE per
-    side, which fails on identical points, e.g. a batch whose words all lack vectors)."""
-
-    def __init__(self, n_components: int = 2, seed: int = 0) -> None:
-        self.n_components, self.seed = n_components, seed
-
-    def fit_transform(self, x: Any) -> np.ndarray:
-        from sklearn.decomposition import PCA
-
-        y = PCA(self.n_components, random_state=self.seed).fit_transform(np.asarray(x))
-        scale = 1e-3 * (float(np.std(y)) + 1e-3)
-        return y + np.random.default_rng(self.seed).normal(scale=scale, size=y.shape)
-
-
-@contextlib.contextmanager
-def _embedding_plot(rows: int, seed: int) -> Iterator[None]:
-    """Evidently's embedding-drift widget runs an unseeded t-SNE on up to 2,500 rows per side:
-    ~90 s of a 5k-vs-5k report on 2 cores, for a picture. Within this block the picture uses
-    ``rows`` per side and a seeded 2-component PCA instead (milliseconds, deterministic); the
-    drift score itself still uses every sampled row.
-    """
-    from evidently.legacy.metrics.data_drift import embeddings_drift as module
-
-    saved = module.SAMPLE_CONSTANT, module.TSNE
-    module.SAMPLE_CONSTANT = rows
-    module.TSNE = functools.partial(_Projection, seed=seed)
-    try:
-        yield
-    finally:
-        module.SAMPLE_CONSTANT, module.TSNE = saved
-
-
-@contextlib.contextmanager
-def _deterministic_ids(seed: int) -> Iterator[None]:
-    """Evidently names every widget and script variable with ``uuid4``/``uuid7`` (random and
-    time-based): the same report, different bytes on each run. Within this block both draw from
-    a seeded generator, as Evidently's own demo generator does (``evidently.cli.ui``)."""
-    import uuid
-
-    import uuid6
-
-    rng = random.Random(seed)
-    saved = uuid.uuid4, uuid6.uuid7
-
-    def seeded_uuid4() -> uuid.UUID:
-        return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-    def seeded_uuid7() -> uuid6.UUID:
-        return uuid6.UUID(int=seeded_uuid4().int)
-
-    # modules that did `from uuid6 import uuid7` hold their own reference (html_widgets)
-    holders = [
-        m
-        for name, m in list(sys.modules.items())
-        if name.startswith("evidently") and getattr(m, "uuid7", None) is saved[1]
-    ]
-    uuid.uuid4, uuid6.uuid7 = seeded_uuid4, seeded_uuid7
-    for module in holders:
-        module.uuid7 = seeded_uuid7
-    try:
-        yield
-    finally:
-        uuid.uuid4, uuid6.uuid7 = saved
-        for module in holders:
-            module.uuid7 = saved[1]
-
-
 def _quality(proba: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
     """The champion's accuracy / ROC AUC / rows on one side (the project's metrics function)."""
     scores = classification_metrics(labels, proba)
@@ -378,8 +307,8 @@ def run_drift(
 
     text_metrics = metrics[: 2 if explain else 1]
     with (
-        _embedding_plot(int(params.get("embedding_plot_rows", 500)), seed),
-        _deterministic_ids(seed),
+        embedding_plot(int(params.get("embedding_plot_rows", 500)), seed),
+        deterministic_ids(seed),
     ):
         current_ds = Dataset.from_pandas(cur_df, data_definition=definition)
         reference_ds = Dataset.from_pandas(ref_df, data_definition=definition)
@@ -467,7 +396,7 @@ def run_drift(
 
 def snapshot_html(snapshot: Any) -> str:
     """The standalone HTML of an Evidently 0.7 snapshot (what ``save_html`` writes)."""
-    with _deterministic_ids(0):
+    with deterministic_ids(0):
         return snapshot.get_html_str(as_iframe=False)
 
 
