@@ -34,6 +34,7 @@ import yaml
 
 from mlops_pipeline.atomic_io import atomic_file
 from mlops_pipeline.errors import UserInputError
+from mlops_pipeline.json_lines import json_objects
 from mlops_pipeline.scoring import read_reviews, validate_reviews
 
 logger = logging.getLogger(__name__)
@@ -72,25 +73,14 @@ def read_decisions(path: str | Path) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.exists():
         return []
-    decisions = []
-    for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            decision = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserInputError(
-                f"{path}: line {number} is not valid JSON ({exc.msg} at column {exc.colno}: "
-                f"a truncated write?); remove or repair line {number} of {path}, then rerun "
-                "(nothing was moved)"
-            ) from exc
-        if not isinstance(decision, dict):
-            raise UserInputError(
-                f"{path}: line {number} is not a JSON object; remove or repair line {number} "
-                f"of {path}, then rerun (nothing was moved)"
-            )
-        decisions.append(decision)
-    return decisions
+    return json_objects(
+        path.read_text(errors="replace"),
+        path,
+        lambda n: (
+            f"a truncated write? remove or repair line {n} of {path}, then rerun "
+            "(nothing was moved)"
+        ),
+    )
 
 
 def append_decision(path: str | Path, decision: dict[str, Any]) -> None:

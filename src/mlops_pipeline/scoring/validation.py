@@ -28,13 +28,13 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mlops_pipeline.atomic_io import atomic_file
 from mlops_pipeline.errors import UserInputError
+from mlops_pipeline.json_lines import json_objects
 
 logger = logging.getLogger(__name__)
 
@@ -280,23 +280,14 @@ def _csv_frame(text: str, path: Path) -> pd.DataFrame:
 
 def _jsonl_frame(text: str, path: Path) -> pd.DataFrame:
     """One JSON object per line, values kept as JSON typed them (blank lines skipped)."""
-    rows: list[dict[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserInputError(
-                f"{path}: line {number} is not valid JSON ({exc.msg}, column {exc.colno}); "
-                f"repair or remove line {number} (JSON Lines: one object per line)"
-            ) from exc
-        if not isinstance(row, dict):
-            raise UserInputError(
-                f"{path}: line {number} is not a JSON object but {type(row).__name__}; "
-                'write one object per line: {"id": ..., "text": ...}'
-            )
-        rows.append(row)
+    rows = json_objects(
+        text,
+        path,
+        lambda n: (
+            f'repair or remove line {n} (JSON Lines: one object per line: {{"id": ..., '
+            '"text": ...}})'
+        ),
+    )
     return pd.DataFrame(rows, dtype=object)
 
 
