@@ -5,7 +5,7 @@ and the Airflow gate all call :func:`run_drift` (the gates through :func:`gate_d
 """
 
 from .descriptors import DESCRIPTORS, compute_descriptors
-from .gate import gate_drift
+from .gate import champion_drift, gate_drift
 from .reference import frequent_vocabulary, split_sides
 from .report import (
     SUMMARY_KEYS,
@@ -19,6 +19,7 @@ from .report import (
 __all__ = [
     "DESCRIPTORS",
     "SUMMARY_KEYS",
+    "champion_drift",
     "DriftResult",
     "compute_descriptors",
     "frequent_vocabulary",

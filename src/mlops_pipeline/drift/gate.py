@@ -19,6 +19,39 @@ from .reference import frequent_vocabulary
 from .report import DriftResult, run_drift
 
 
+def champion_drift(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    params: Mapping[str, Any],
+    *,
+    seed: int,
+    embedder: Any,
+    champion_val: pd.DataFrame,
+    reviews: pd.DataFrame,
+    current_proba: Any,
+    preprocessor: Any = None,
+) -> DriftResult:
+    """Every signal, the champion's included: ``current`` against the training reviews, the
+    champion's probabilities on ``current`` against its ``val`` predictions (``champion_val``:
+    ``review_id, proba``; labels from ``reviews``). Labels of ``current`` add the champion's
+    quality when every row has one. The ``drift`` stage and ``score`` both call this."""
+    val = champion_val.merge(reviews[["review_id", "label"]], on="review_id", how="left")
+    labelled = "label" in current and current["label"].notna().all()
+    return run_drift(
+        reference,
+        current,
+        params=params,
+        seed=seed,
+        vocabulary=frequent_vocabulary(embedder, params["oov_vocabulary_size"]),
+        embedder=embedder,
+        preprocessor=preprocessor,
+        reference_proba=val["proba"].to_numpy(),
+        reference_labels=val["label"].to_numpy(),
+        current_proba=current_proba,
+        current_labels=current["label"].to_numpy() if labelled else None,
+    )
+
+
 def gate_drift(
     reference: pd.DataFrame,
     batch_texts: Sequence[str],

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mlops_pipeline.drift import (
-    frequent_vocabulary,
-    run_drift,
+    champion_drift,
     snapshot_dict,
     snapshot_html,
 )
@@ -56,18 +55,15 @@ def drift_report(
     seed: int,
 ) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
     """``(report.html, evidently.json, drift_summary.json, metrics.json)``."""
-    val = champion_val.merge(reviews[["review_id", "label"]], on="review_id", how="left")
-    result = run_drift(
+    result = champion_drift(
         reference,
         current,
-        params=params,
+        params,
         seed=seed,
-        vocabulary=frequent_vocabulary(embedder, params["oov_vocabulary_size"]),
         embedder=embedder,
-        reference_proba=val["proba"].to_numpy(),
-        reference_labels=val["label"].to_numpy(),
+        champion_val=champion_val,
+        reviews=reviews,
         current_proba=current_proba,
-        current_labels=current["label"].to_numpy() if "label" in current else None,
     )
     summary = {**result.summary, "champion": champion_info}
     metrics = headline_metrics(summary)

@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mlops_pipeline.drift import (
-    frequent_vocabulary,
-    run_drift,
+    champion_drift,
     snapshot_dict,
     snapshot_html,
     split_sides,
@@ -142,20 +141,16 @@ def drift_of_batch(
     if not params["drift_report"] or not len(accepted):
         return {}
     reference, _ = split_sides(reviews, preprocessed, drift_params)
-    val = champion_val.merge(reviews[["review_id", "label"]], on="review_id", how="left")
-    has_labels = "label" in accepted and accepted["label"].notna().all()
-    result = run_drift(
+    result = champion_drift(
         reference,
         accepted,
-        params=drift_params,
+        drift_params,
         seed=seed,
-        vocabulary=frequent_vocabulary(embedder, drift_params["oov_vocabulary_size"]),
         embedder=embedder,
-        preprocessor=shared_preprocessor(champion.load().preprocess_config),
-        reference_proba=val["proba"].to_numpy(),
-        reference_labels=val["label"].to_numpy(),
+        champion_val=champion_val,
+        reviews=reviews,
         current_proba=proba,
-        current_labels=accepted["label"].to_numpy() if has_labels else None,
+        preprocessor=shared_preprocessor(champion.load().preprocess_config),
     )
     files: dict[str, Any] = {"drift_summary.json": {**result.summary, "champion": champion_info}}
     if result.measurable:  # a batch too small to measure has no report, only its reason
