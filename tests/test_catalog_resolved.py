@@ -36,7 +36,8 @@ def resolved_catalog() -> dict[str, dict[str, str | None]]:
     )
     catalog = DataCatalog.from_config(loader["catalog"])
     listing: dict[str, dict[str, str | None]] = {}
-    hook_written = {f"{name}_node_timings" for name in pipelines if name != "__default__"}
+    tags = {tag for node in pipelines["__default__"].nodes for tag in node.tags}
+    hook_written = {f"{tag}_node_timings" for tag in tags if tag in pipelines}
     for name in sorted(pipelines["__default__"].datasets() | hook_written):
         if name == "parameters" or name.startswith("params:"):
             continue

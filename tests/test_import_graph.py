@@ -1,7 +1,7 @@
 """Dependencies point one way (DESIGN.md "Contracts"), read from the imports with ``ast``.
 
 1. A library package (anything outside ``mlops_pipeline/pipelines``) never imports
-   ``mlops_pipeline.pipelines``. Exceptions: the pipeline registry, and ``params.py``'s schema
+   ``mlops_pipeline.pipelines``. Exceptions: the pipeline registry, and ``params``'s schema
    lookup (it finds ``pipelines/<name>/schema.py`` by name).
 2. No pipeline imports another pipeline. Exception: the ``imdb`` composite (a sum of others).
 3. No import cycle between the top-level packages and modules of ``mlops_pipeline``

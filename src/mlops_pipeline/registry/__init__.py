@@ -2,15 +2,9 @@
 ``challenger``, safe "models from code" artifacts; CLI ``python -m mlops_pipeline.registry``.
 See docs/registry.md."""
 
-from .core import (
-    CHALLENGER,
-    CHAMPION,
-    Registry,
-    RegistryError,
-    VersionInfo,
-    best_val_folder,
-    register_folder,
-)
+from .mlflow_registry import Registry
+from .registration import best_val_folder, register_folder
+from .versions import CHALLENGER, CHAMPION, RegistryError, VersionInfo
 
 __all__ = [
     "CHALLENGER",

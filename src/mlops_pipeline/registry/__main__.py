@@ -1,5 +1,7 @@
 """``python -m mlops_pipeline.registry list|champion|verify|promote VERSION|rollback|register|init|gate``.
 
+``gate --served DIR`` runs the drift gate on the online service's request log (docs/serving.md).
+
 Every command reads the store of ``conf/base/mlflow.yml`` (+ ``conf/<env>/``; ``--env``), or
 ``MLFLOW_TRACKING_URI`` when set. The project is the one at or above the current directory
 (the folder whose ``pyproject.toml`` has ``[tool.kedro]``), or ``--project-path``; outside a
@@ -24,15 +26,9 @@ from mlops_pipeline.run_lock import pipeline_lock
 from mlops_pipeline.tracking.config import load_tracking_config
 
 from .commit import reconcile
-from .core import (
-    CHALLENGER,
-    CHAMPION,
-    Registry,
-    RegistryError,
-    best_val_folder,
-    register_first_champion,
-    register_folder,
-)
+from .mlflow_registry import Registry
+from .registration import best_val_folder, register_first_champion, register_folder
+from .versions import CHALLENGER, CHAMPION, RegistryError
 
 LOCK_NAME = "retrain"
 
@@ -91,7 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--models-root", type=Path, default=Path("data/06_models"))
     gate = sub.add_parser("gate", help="drift gate over incoming batches (exit 0 work, 99 none)")
     gate.add_argument("--reference", type=Path, default=None, help="reviews file (text column)")
-    gate.add_argument("--incoming", type=Path, default=None, help="batch folder (default: params)")
+    where = gate.add_mutually_exclusive_group()
+    where.add_argument("--incoming", type=Path, default=None, help="batch folder (default: params)")
+    where.add_argument(
+        "--served",
+        type=Path,
+        default=None,
+        help="the online service's request log folder (data/09_serving/requests, or one day)",
+    )
     return parser
 
 
@@ -102,7 +105,7 @@ def run(argv: list[str] | None = None) -> int:
         # why local: the drift gate loads Evidently; the alias commands must stay fast
         from .gate import run_gate
 
-        return run_gate(root, args.env, args.reference, args.incoming)
+        return run_gate(root, args.env, args.reference, args.incoming, args.served)
     config = load_tracking_config(root, args.env)
     if args.command in ("list", "champion", "verify"):
         return _read(Registry(config, create=False), args)

@@ -39,8 +39,10 @@ from typing import Any
 from mlops_pipeline.atomic_io import atomic_file
 from mlops_pipeline.errors import UserInputError
 
-from .core import CHALLENGER, CHAMPION, Registry, register_folder
 from .intake import append_decision, read_decisions
+from .mlflow_registry import Registry
+from .registration import register_folder
+from .versions import CHALLENGER, CHAMPION
 
 logger = logging.getLogger(__name__)
 

@@ -45,7 +45,6 @@ from mlops_pipeline.models.base import hash_arrays, read_card, shared_preprocess
 from mlops_pipeline.models.classical import ClassicalTextModel
 
 from .commit import commit_decision, reconcile
-from .core import CHAMPION, Registry, register_first_champion
 from .intake import (
     Batch,
     accepted_names,
@@ -57,6 +56,9 @@ from .intake import (
     read_decisions,
     used_batches,
 )
+from .mlflow_registry import Registry
+from .registration import register_first_champion
+from .versions import CHAMPION
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,8 @@ from mlops_pipeline.models.champion import choose_champion
 from mlops_pipeline.models.discovery import ModelHandle
 from mlops_pipeline.tracking.config import TrackingConfig, store_exists
 
-from .core import CHAMPION, Registry
+from .mlflow_registry import Registry
+from .versions import CHAMPION
 
 logger = logging.getLogger(__name__)
 
