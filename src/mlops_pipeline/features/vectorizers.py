@@ -29,6 +29,8 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from mlops_pipeline.atomic_io import atomic_directory
 
+from .ngram_index import ngram_index
+
 KINDS = ("bow", "tfidf")
 FORMAT_VERSION = 1
 
@@ -130,9 +132,20 @@ class TokenVectorizer(TransformerMixin, BaseEstimator):
         return sp.csr_matrix(self.vectorizer_.fit_transform(self._prepare(docs)))
 
     def transform(self, docs: Iterable[Sequence[str]]) -> sp.csr_matrix:
+        """The fitted vectorizer's matrix for ``docs``; counts come from :mod:`.ngram_index`
+        (identical to scikit-learn's, several times faster), else from scikit-learn."""
         if not hasattr(self, "vectorizer_"):
             raise RuntimeError("TokenVectorizer is not fitted; call fit() or load() first")
-        return sp.csr_matrix(self.vectorizer_.transform(self._prepare(docs)))
+        vec, prepared = self.vectorizer_, self._prepare(docs)
+        index = ngram_index(vec)
+        counts = None if index is None else index.count_matrix(prepared, vec.dtype)
+        if counts is None:
+            return sp.csr_matrix(vec.transform(prepared))
+        if vec.binary:  # what CountVectorizer.transform does after counting
+            counts.data.fill(1)
+        if isinstance(vec, TfidfVectorizer):
+            counts = vec._tfidf.transform(counts, copy=False)  # noqa: SLF001 - sklearn's step
+        return sp.csr_matrix(counts)
 
     @property
     def feature_names(self) -> np.ndarray:
