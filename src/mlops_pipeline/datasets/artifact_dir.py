@@ -7,7 +7,7 @@ from typing import Any
 
 from kedro.io import AbstractDataset, DatasetError
 
-_KINDS = ("token_vectorizer", "document_embedder")
+_KINDS = ("token_vectorizer", "document_embedder", "paragraph_embedder")
 
 
 def _artifact_class(kind: str) -> type:
@@ -17,6 +17,10 @@ def _artifact_class(kind: str) -> type:
         from mlops_pipeline.features import TokenVectorizer
 
         return TokenVectorizer
+    if kind == "paragraph_embedder":  # why local: as above (gensim)
+        from mlops_pipeline.embeddings.paragraph import ParagraphEmbedder
+
+        return ParagraphEmbedder
     from mlops_pipeline.embeddings import DocumentEmbedder
 
     return DocumentEmbedder
@@ -24,7 +28,8 @@ def _artifact_class(kind: str) -> type:
 
 class ArtifactDirDataset(AbstractDataset[Any, Any]):
     """A :class:`~mlops_pipeline.features.TokenVectorizer` (``kind: token_vectorizer``) or a
-    :class:`~mlops_pipeline.embeddings.DocumentEmbedder` (``kind: document_embedder``) folder,
+    :class:`~mlops_pipeline.embeddings.DocumentEmbedder` (``kind: document_embedder``) or
+    :class:`~mlops_pipeline.embeddings.paragraph.ParagraphEmbedder` (``kind: paragraph_embedder``) folder,
     written by the object's ``save(dir)`` and read by its ``load(dir)`` (never a pickle).
     """
 

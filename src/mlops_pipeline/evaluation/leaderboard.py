@@ -24,6 +24,7 @@ LEADERBOARD_COLUMNS = (
     "roc_auc",
     "test_rows",
     "subset_accuracy",
+    "short_accuracy",
     "val_accuracy",
     "train_rows",
     "device",
@@ -40,11 +41,14 @@ def build_leaderboard(
     metrics: Mapping[str, Mapping[str, Any]],
     timings: Mapping[str, Mapping[str, Any]],
     cards: Mapping[str, Mapping[str, Any]],
+    short: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
-    """Join test metrics, timings and model cards per ``model_id``; best accuracy first."""
+    """Join test metrics, one-sentence accuracy (``short``), timings and model cards per
+    ``model_id``; best accuracy first."""
     rows = []
     for model_id, m in metrics.items():
         card, t = cards.get(model_id, {}), timings.get(model_id, {})
+        one_sentence = (short or {}).get(model_id, {})
         rows.append(
             {
                 "model_id": model_id,
@@ -55,6 +59,7 @@ def build_leaderboard(
                 "roc_auc": m.get("roc_auc"),
                 "test_rows": m.get("rows"),
                 "subset_accuracy": m.get("subset_accuracy"),
+                "short_accuracy": one_sentence.get("short_accuracy"),
                 "val_accuracy": (card.get("val_metrics") or {}).get("accuracy"),
                 "train_rows": card.get("train_rows"),
                 "device": card.get("device"),

@@ -6,6 +6,8 @@ Two kinds exist, each saved and loaded by its own module's safe format (no pickl
   JSON vocabulary + npy idf)
 * ``document_embedder``: :class:`mlops_pipeline.embeddings.DocumentEmbedder`
   (Word2Vec / FastText vectors x mean / TF-IDF-weighted pooling)
+* ``paragraph_embedder``: :class:`mlops_pipeline.embeddings.paragraph.ParagraphEmbedder`
+  (Doc2Vec paragraph vectors inferred per document)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 
 from mlops_pipeline.features import TokenVectorizer, load_vectorizer
 
-KINDS = ("token_vectorizer", "document_embedder")
+KINDS = ("token_vectorizer", "document_embedder", "paragraph_embedder")
 
 
 def representation_kind(rep: Any) -> str:
@@ -27,6 +29,8 @@ def representation_kind(rep: Any) -> str:
         return "token_vectorizer"
     if type(rep).__name__ == "DocumentEmbedder":
         return "document_embedder"
+    if type(rep).__name__ == "ParagraphEmbedder":
+        return "paragraph_embedder"
     raise TypeError(f"unsupported representation {type(rep).__name__}")
 
 
@@ -46,6 +50,11 @@ def load_representation(directory: str | Path, kind: str) -> Any:
         from mlops_pipeline.embeddings import DocumentEmbedder
 
         return DocumentEmbedder.load(directory)
+    if kind == "paragraph_embedder":
+        # why local: gensim again, only for paragraph-vector models
+        from mlops_pipeline.embeddings.paragraph import ParagraphEmbedder
+
+        return ParagraphEmbedder.load(directory)
     raise ValueError(f"unknown representation kind {kind!r}; expected one of {KINDS}")
 
 

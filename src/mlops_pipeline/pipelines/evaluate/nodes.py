@@ -28,6 +28,7 @@ from mlops_pipeline.evaluation import (
     throughput_batch_size,
 )
 from mlops_pipeline.evaluation.plots import confusion_figure, curve_figure
+from mlops_pipeline.evaluation.short_texts import short_review_rows
 from mlops_pipeline.evaluation.subset import stratified_subset
 from mlops_pipeline.models.discovery import ModelHandle
 
@@ -110,6 +111,46 @@ def predict_test(
     return pd.concat(frames, ignore_index=True), cards
 
 
+def prepare_short_rows(test_rows: pd.DataFrame) -> pd.DataFrame:
+    """The one-sentence test set: each test review's first sentence with its label (a test
+    derivative: reported, never used for a choice; docs/models.md "Short reviews")."""
+    short = short_review_rows(test_rows)
+    logger.info("evaluate: %d one-sentence reviews, median %d words", len(short),
+                short["text"].str.split().str.len().median())  # fmt: skip
+    return short
+
+
+def predict_short(
+    short_rows: pd.DataFrame, models: Mapping[str, ModelHandle], subset_ids: list[str] | None
+) -> pd.DataFrame:
+    """Each model's P(positive) on the one-sentence reviews, from raw text (``predict_proba``);
+    subset-scored models (BERT on CPU) on the fixed subset's sentences only."""
+    subset = (
+        short_rows
+        if subset_ids is None
+        else short_rows[short_rows["review_id"].isin(set(subset_ids))]
+    )
+    frames = []
+    for model_id, handle in tqdm(models.items(), desc="evaluate: one sentence", unit="model"):
+        rows = subset if scored_on_subset(handle.card()) else short_rows
+        proba = handle.load().predict_proba(list(rows["text"]))[:, 1]
+        frames.append(
+            pd.DataFrame({"review_id": rows["review_id"], "model_id": model_id, "proba": proba})
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def score_short(short_predictions: pd.DataFrame, short_rows: pd.DataFrame) -> dict[str, Any]:
+    """``{model_id: {short_accuracy, short_rows}}`` (threshold 0.5, as ``accuracy``)."""
+    return {
+        model_id: {
+            "short_accuracy": round(float(((proba >= 0.5) == y).mean()), 5),
+            "short_rows": len(y),
+        }
+        for model_id, y, proba in _by_model(short_predictions, short_rows)
+    }
+
+
 def _by_model(predictions: pd.DataFrame, test_rows: pd.DataFrame):
     labels = test_rows.set_index("review_id")["label"]
     for model_id, part in predictions.groupby("model_id", sort=True):
@@ -145,10 +186,18 @@ def score_predictions(
     return scores
 
 
-def headline_metrics(scores: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """``metrics.json``: accuracy, F1 and ROC-AUC per model (stable keys for ``dvc exp show``)."""
+def headline_metrics(
+    scores: Mapping[str, Mapping[str, Any]], short_scores: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``metrics.json``: accuracy, F1, ROC-AUC, subset and one-sentence accuracy per model
+    (stable keys for ``dvc exp show``)."""
     keys = (*HEADLINE_KEYS, "subset_accuracy")
-    return {mid: {k: s[k] for k in keys if k in s} for mid, s in sorted(scores.items())}
+    short = short_scores or {}
+    return {
+        mid: {k: s[k] for k in keys if k in s}
+        | ({"short_accuracy": short[mid]["short_accuracy"]} if mid in short else {})
+        for mid, s in sorted(scores.items())
+    }
 
 
 def speed_sample(texts: pd.Series, n: int, seed: int) -> list[str]:
@@ -209,10 +258,13 @@ def curve_data(
 
 
 def leaderboard(
-    scores: Mapping[str, Any], timings: Mapping[str, Any], cards: Mapping[str, Any]
+    scores: Mapping[str, Any],
+    timings: Mapping[str, Any],
+    cards: Mapping[str, Any],
+    short_scores: Mapping[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """The leaderboard as CSV rows and Markdown (``DataFrame.to_markdown``)."""
-    board = build_leaderboard(scores, timings, cards)
+    board = build_leaderboard(scores, timings, cards, short_scores)
     note = ""
     if board["subset_accuracy"].notna().any():
         rows = int(max(s.get("subset_rows", 0) for s in scores.values()))
@@ -220,6 +272,11 @@ def leaderboard(
             f"Ranked by `subset_accuracy`: every model on the same fixed {rows:,}-review test "
             "subset (evaluate.test_subset). `accuracy`, `f1` and `roc_auc` are on `test_rows` "
             "reviews: all of test, or the subset for models scored on it only (BERT on CPU).\n\n"
+        )
+    if board["short_accuracy"].notna().any():
+        note += (
+            "`short_accuracy`: accuracy on the first sentence of each test review (the subset's "
+            'sentences for subset-scored models; docs/models.md "Short reviews").\n\n'
         )
     markdown = "# Leaderboard (test fold)\n\n" + note
     markdown += board.to_markdown(index=False, floatfmt=".4f")
