@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from mlops_pipeline.datasets import TextModelsDataset  # noqa: E402
-from mlops_pipeline.drift import DESCRIPTORS, run_drift  # noqa: E402
+from mlops_pipeline.drift import DESCRIPTORS, ChampionScores, TextTools, run_drift  # noqa: E402
 from mlops_pipeline.embeddings import DocumentEmbedder  # noqa: E402
 from mlops_pipeline.models.champion import select_champion_from_sets  # noqa: E402
 from mlops_pipeline.scoring import predict_positive  # noqa: E402
@@ -140,7 +140,7 @@ def main() -> None:
     model = handle.load()
     val_preds = val_preds.merge(reviews[["review_id", "label", "movie_id"]], on="review_id")
     print(f"champion: {handle.model_id} (val accuracy {handle.card().val_metrics['accuracy']})")
-    kw = {"vocabulary": vocab, "embedder": embedder, "preprocessor": model.preprocessor}
+    kw = {"tools": TextTools(vocab, embedder, model.preprocessor)}
 
     train = (
         reviews[reviews["fold"].isin(["fit", "val"])]
@@ -162,8 +162,7 @@ def main() -> None:
                 params=_single_set(params, size),
                 seed=seed,
                 **kw,
-                reference_proba=vref["proba"].to_numpy(),
-                current_proba=_padded(vcur, cur, seed),
+                champion=ChampionScores(vref["proba"].to_numpy(), _padded(vcur, cur, seed)),
             )
             signals = res.summary["signals"]
             for name, sig in signals.items():
@@ -233,10 +232,12 @@ def main() -> None:
                 params=params,
                 seed=common_seed,
                 **kw,
-                reference_proba=val_preds["proba"].to_numpy(),
-                reference_labels=val_preds["label"].to_numpy(),
-                current_proba=proba,
-                current_labels=labels,
+                champion=ChampionScores(
+                    reference_proba=val_preds["proba"].to_numpy(),
+                    current_proba=proba,
+                    reference_labels=val_preds["label"].to_numpy(),
+                    current_labels=labels,
+                ),
             )
             s = res.summary
             result["batches"][name] = {
@@ -324,8 +325,7 @@ def false_alarms(test, train, model, params, kw, sizes, val_preds, draws: int = 
                 params=params,
                 seed=100 + draw,
                 **kw,
-                reference_proba=val_preds["proba"].to_numpy(),
-                current_proba=proba,
+                champion=ChampionScores(val_preds["proba"].to_numpy(), proba),
             )
             s = res.summary
             fired.append([k for k, v in s["signals"].items() if v["drifted"]])

@@ -11,12 +11,14 @@ import pytest
 from mlops_pipeline.drift import (
     DESCRIPTORS,
     SUMMARY_KEYS,
+    ChampionScores,
+    TextTools,
     compute_descriptors,
     gate_drift,
+    report_html,
     run_drift,
     select_thresholds,
     snapshot_dict,
-    snapshot_html,
 )
 from mlops_pipeline.embeddings import DocumentEmbedder
 
@@ -68,15 +70,10 @@ def embedder() -> DocumentEmbedder:
     )
 
 
-def _run(reference, current, embedder, **kw):
+def _run(reference, current, embedder, champion=None, **kw):
+    tools = TextTools(vocabulary=embedder.keys, embedder=embedder)
     return run_drift(
-        reference,
-        current,
-        params=PARAMS,
-        seed=0,
-        vocabulary=embedder.keys,
-        embedder=embedder,
-        **kw,
+        reference, current, params=PARAMS, seed=0, tools=tools, champion=champion, **kw
     )
 
 
@@ -86,8 +83,7 @@ def test_same_distribution_is_quiet(embedder):
         _reviews(500, 1),
         _reviews(500, 2),
         embedder,
-        reference_proba=rng.random(400),
-        current_proba=rng.random(500),
+        ChampionScores(reference_proba=rng.random(400), current_proba=rng.random(500)),
     )
     summary = result.summary
     assert summary["drift_detected"] is False, summary
@@ -113,10 +109,12 @@ def test_summary_keys_and_outputs_serialise(embedder):
         _reviews(300, 1),
         _reviews(300, 2),
         embedder,
-        reference_proba=rng.random(300),
-        reference_labels=rng.integers(0, 2, 300),
-        current_proba=rng.random(300),
-        current_labels=labels,
+        ChampionScores(
+            reference_proba=rng.random(300),
+            current_proba=rng.random(300),
+            reference_labels=rng.integers(0, 2, 300),
+            current_labels=labels,
+        ),
         explain_text=True,
     )
     summary = result.summary
@@ -127,7 +125,7 @@ def test_summary_keys_and_outputs_serialise(embedder):
     assert summary["quality"]["current"]["rows"] == 300
     json.dumps(summary)
     assert "metrics" in snapshot_dict(result.snapshot)
-    html = snapshot_html(result.snapshot)
+    html = report_html(summary, result.snapshot)
     assert html.lstrip().lower().startswith("<html") or "<html" in html[:500].lower()
 
 
@@ -138,7 +136,7 @@ def test_frames_without_tokens_use_the_preprocessor(embedder):
 
     ref = _reviews(200, 1).drop(columns="tokens")
     cur = _reviews(200, 2).drop(columns="tokens")
-    summary = run_drift(ref, cur, params=PARAMS, preprocessor=Splitter()).summary
+    summary = run_drift(ref, cur, params=PARAMS, tools=TextTools(preprocessor=Splitter())).summary
     assert "embeddings" not in summary["signals"] and not summary["drift_detected"]
     # no vocabulary: no oov_share signal (it would compare zeros with zeros)
     assert "descriptor:oov_share" not in summary["signals"]
@@ -219,6 +217,7 @@ def test_a_vocabulary_too_small_for_the_text_classifier_leaves_the_text_signal_o
 
 def test_the_html_report_is_the_same_bytes_on_every_run(embedder):
     def html() -> str:
-        return snapshot_html(_run(_reviews(200, 1), _reviews(100, 2), embedder).snapshot)
+        result = _run(_reviews(200, 1), _reviews(100, 2), embedder)
+        return report_html(result.summary, result.snapshot)
 
     assert html() == html()  # Evidently's uuid4/uuid7 ids drawn from a seeded generator

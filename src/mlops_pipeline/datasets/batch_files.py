@@ -14,7 +14,7 @@ from kedro.io import AbstractDataset, DatasetError
 from mlops_pipeline.atomic_io import atomic_directory
 
 _BATCH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-SUFFIXES = (".parquet", ".json", ".html", ".csv")
+SUFFIXES = (".parquet", ".json", ".html", ".md", ".csv")
 
 
 def _write(path: Path, value: Any) -> None:
@@ -42,9 +42,9 @@ class BatchFilesDataset(AbstractDataset[dict[str, dict[str, Any]], dict[str, dic
     """Saves ``{run: {file_name: value}}`` as the folder ``<path>/<run>/`` holding those files.
 
     The value type follows the suffix: DataFrame for ``.parquet``/``.csv``, JSON-serialisable
-    for ``.json``, str for ``.html``. A run folder is written whole: its files go to a hidden
-    temporary folder that is renamed into place once all are written, so a crash leaves no
-    folder (and no half file) behind. An existing run folder is never replaced or added to:
+    for ``.json``, str for ``.html`` and ``.md``. A run folder is written whole: its files go
+    to a hidden temporary folder that is renamed into place once all are written, so a crash
+    leaves no folder (and no half file) behind. An existing run folder is never replaced or added to:
     saving it again is a :class:`DatasetError` (the ``score`` run names never collide, see
     :func:`mlops_pipeline.scoring.run_name`). ``load`` reads every run folder back the same way
     (hidden temporary folders skipped).

@@ -16,24 +16,32 @@ import pandas as pd
 logger = logging.getLogger(__name__)
 
 
+def _folds(reviews: pd.DataFrame, preprocessed: pd.DataFrame, folds: Sequence[str]) -> pd.DataFrame:
+    """``review_id, label, text, tokens`` of ``folds``, sorted by ``review_id`` (stable input
+    to the seeded sampling)."""
+    rows = reviews.loc[reviews["fold"].isin(list(folds)), ["review_id", "label", "text"]]
+    rows = rows.merge(
+        preprocessed[["review_id", "tokens"]], on="review_id", how="left", validate="one_to_one"
+    )
+    return rows.sort_values("review_id", kind="stable").reset_index(drop=True)
+
+
 def split_sides(
     reviews: pd.DataFrame, preprocessed: pd.DataFrame, params: dict[str, Any]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(reference, current)`` rows: ``review_id, label, text, tokens`` of the configured
-    folds (``reference_folds``, ``current_folds``), sorted by ``review_id`` (stable input to
-    the seeded sampling)."""
-    rows = reviews[["review_id", "fold", "label", "text"]].merge(
-        preprocessed[["review_id", "tokens"]], on="review_id", how="left", validate="one_to_one"
-    )
-
-    def side(folds: Sequence[str]) -> pd.DataFrame:
-        part = rows.loc[rows["fold"].isin(list(folds))].drop(columns="fold")
-        return part.sort_values("review_id", kind="stable").reset_index(drop=True)
-
-    reference = side(params["reference_folds"])
-    current = side(params.get("current_folds", []))
+    folds (``reference_folds``, ``current_folds``), sorted by ``review_id``."""
+    reference = _folds(reviews, preprocessed, params["reference_folds"])
+    current = _folds(reviews, preprocessed, params.get("current_folds", []))
     logger.info("drift: reference %d rows, current %d rows", len(reference), len(current))
     return reference, current
+
+
+def reference_side(
+    reviews: pd.DataFrame, preprocessed: pd.DataFrame, params: dict[str, Any]
+) -> pd.DataFrame:
+    """The reference rows of :func:`split_sides` alone (``score`` brings its own batch)."""
+    return _folds(reviews, preprocessed, params["reference_folds"])
 
 
 def frequent_vocabulary(embedder: Any, size: int) -> list[str]:

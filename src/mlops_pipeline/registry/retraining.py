@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from mlops_pipeline.atomic_io import atomic_file
-from mlops_pipeline.drift import gate_drift, snapshot_html
+from mlops_pipeline.drift import gate_drift, report_html
 from mlops_pipeline.features import build_vectorizer
 from mlops_pipeline.metrics import classification_metrics
 from mlops_pipeline.models.base import hash_arrays, read_card, shared_preprocessor
@@ -155,7 +155,7 @@ def batch_drift(
         path = Path(params["drift"]["report_dir"]) / report_name([b.name for b in batches])
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(path) as tmp:
-            tmp.write_text(snapshot_html(result.snapshot))
+            tmp.write_text(report_html(summary, result.snapshot))
         summary["report"] = str(path)
     return summary
 

@@ -80,7 +80,12 @@ def test_drift_pipeline_writes_report_and_summary(tmp_path):
     assert summary["rows"]["reference"] == int(reviews["fold"].isin(["fit", "val"]).sum())
     assert "text" in summary["signals"] and "prediction" in summary["signals"]
     assert summary["quality"]["current"]["rows"] == int((reviews["fold"] == "test").sum())
-    assert "<html" in catalog.load("drift_report_html")[:2000].lower()
+    page = catalog.load("drift_report_html")
+    assert "<html" in page[:2000].lower()
+    verdict = "Drift detected" if summary["drift_detected"] else "Drift not detected"
+    body = page.split("<body", 1)[1].split(">", 1)[1].lstrip()
+    assert body.startswith("<section id='drift-verdict'")  # the verdict comes first
+    assert verdict in body[: body.index("</section>")]
     assert "metrics" in catalog.load("drift_report_json")
     metrics = catalog.load("drift_metrics")
     assert set(metrics) >= {"drift_detected", "drifted_share", "text_score"}

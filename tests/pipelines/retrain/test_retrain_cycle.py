@@ -32,6 +32,7 @@ from mlops_pipeline.registry.retraining import (  # noqa: E402
     run_cycle,
 )
 from mlops_pipeline.run_lock import RunLockedError, pipeline_lock  # noqa: E402
+from mlops_pipeline.run_summary import retrain_markdown  # noqa: E402
 
 DRIFT = project_config("test")["parameters"]["drift"]  # size-calibrated thresholds
 RULE = {"metric": "accuracy", "min_delta": 0.0, "other_metrics": ["roc_auc"], "tolerance": 1.0}
@@ -110,12 +111,18 @@ def test_no_drift_skips_and_drift_retrains_and_promotes(workspace) -> None:
     _batch(root, "b2", seed=2, drift=True)
     second = _cycle(registry, inputs, root)
     assert second["drift"]["drift_detected"] and second["trigger"] == "drift"
-    assert "<html" in Path(second["drift"]["report"]).read_text()[:2000].lower()
+    page = Path(second["drift"]["report"]).read_text()
+    assert "<html" in page[:2000].lower() and "<section id='drift-verdict'" in page
+    assert "Drift detected" in page.split("<body", 1)[1][:1000]  # the gate's verdict first
     assert second["batches"] == ["b2.csv"]
     assert second["train_rows"] == len(inputs.reference) + 160  # every accepted batch
     assert second["outcome"] == "promoted", second["reason"]
     assert registry.alias(CHAMPION).version == second["challenger_version"] != champion
     assert registry.alias(CHALLENGER).version == second["challenger_version"]
+    summary = retrain_markdown(second)  # the one-screen summary the run ends with
+    assert "| decision | promoted: " in summary and "Drift detected" in summary
+    assert f"→ {second['challenger_version']} |" in summary
+    assert "python -m mlops_pipeline.registry rollback" in summary
     assert [d["outcome"] for d in read_decisions(root / "reporting" / "decisions.jsonl")] == [
         "skipped",
         "promoted",

@@ -95,6 +95,7 @@ def test_mixed_batch_writes_predictions_rejects_and_report(tmp_path):
     reports = BatchFilesDataset(str(tmp_path / "out" / "08")).load()[run]
     assert set(reports) == {
         "summary.json",
+        "summary.md",
         "drift_report.html",
         "evidently.json",
         "drift_summary.json",
@@ -104,6 +105,17 @@ def test_mixed_batch_writes_predictions_rejects_and_report(tmp_path):
     assert summary["status"] == "scored" and summary["run"] == run
     assert run.startswith(f"new_batch-{summary['sha256'][:8]}-")
     assert reports["drift_summary.json"]["quality"]["current"]["rows"] == 60
+    # the one-screen summary: counts, rejects by reason, champion, the drift verdict, folders
+    markdown = reports["summary.md"]
+    assert markdown == catalog.load("score_run_summary")
+    assert "| rows read | 63 |" in markdown and "| scored | 60 |" in markdown
+    assert "| rejected | 3 (duplicate_id: 1, empty_text: 1, too_long: 1) |" in markdown
+    assert "logreg__tfidf" in markdown and f"`08_reporting/score/{run}/`" in markdown
+    drift = reports["drift_summary.json"]
+    assert ("Drift detected" if drift["drift_detected"] else "Drift not detected") in markdown
+    page = reports["drift_report.html"]
+    body = page.split("<body", 1)[1].split(">", 1)[1].lstrip()
+    assert body.startswith("<section id='drift-verdict'")  # the verdict comes first
 
     # same input again: a second run folder, the same predictions (scored_at aside)
     _run_and_load(tmp_path, path)
@@ -222,7 +234,8 @@ def test_a_one_row_file_is_scored_and_its_drift_is_too_small_to_measure(tmp_path
     preds = BatchFilesDataset(str(tmp_path / "out" / "07")).load()[run]["predictions.parquet"]
     assert preds["id"].tolist() == ["only"]
     reports = BatchFilesDataset(str(tmp_path / "out" / "08")).load()[run]
-    assert set(reports) == {"summary.json", "drift_summary.json"}  # no Evidently report
+    assert set(reports) == {"summary.json", "summary.md", "drift_summary.json"}  # no Evidently
+    assert "| drift | Drift: too small to measure: 1 rows" in reports["summary.md"]
     summary = reports["summary.json"]
     assert summary["status"] == "scored" and summary["accepted"] == 1
     assert summary["drift_detected"] is None

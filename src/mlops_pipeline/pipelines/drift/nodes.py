@@ -15,11 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlops_pipeline.drift import (
-    champion_drift,
-    snapshot_dict,
-    snapshot_html,
-)
+from mlops_pipeline.drift import DriftSetup, champion_drift, report_html, snapshot_dict
 from mlops_pipeline.models.discovery import ModelHandle
 
 logger = logging.getLogger(__name__)
@@ -44,30 +40,17 @@ def predict_current(champion: ModelHandle, current: pd.DataFrame) -> np.ndarray:
 
 
 def drift_report(
-    reference: pd.DataFrame,
+    setup: DriftSetup,
     current: pd.DataFrame,
     current_proba: np.ndarray,
-    champion_val: pd.DataFrame,
-    reviews: pd.DataFrame,
-    embedder: Any,
     champion_info: dict[str, Any],
-    params: dict[str, Any],
-    seed: int,
 ) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """``(report.html, evidently.json, drift_summary.json, metrics.json)``."""
-    result = champion_drift(
-        reference,
-        current,
-        params,
-        seed=seed,
-        embedder=embedder,
-        champion_val=champion_val,
-        reviews=reviews,
-        current_proba=current_proba,
-    )
+    """``(report.html, evidently.json, drift_summary.json, metrics.json)``: the current rows
+    against the reference of ``setup`` (:func:`mlops_pipeline.drift.drift_setup`)."""
+    result = champion_drift(setup, current, current_proba)
     summary = {**result.summary, "champion": champion_info}
-    metrics = headline_metrics(summary)
-    return snapshot_html(result.snapshot), snapshot_dict(result.snapshot), summary, metrics
+    html = report_html(summary, result.snapshot)
+    return html, snapshot_dict(result.snapshot), summary, headline_metrics(summary)
 
 
 def headline_metrics(summary: dict[str, Any]) -> dict[str, Any]:

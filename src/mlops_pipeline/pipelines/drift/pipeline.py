@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from mlops_pipeline.drift import split_sides
+from mlops_pipeline.drift import drift_setup, split_sides
 from mlops_pipeline.models.champion import choose_champion
 from mlops_pipeline.models.discovery import champion_inputs
 
@@ -49,18 +49,21 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="drift_predict_current",
             ),
             node(
-                drift_report,
+                drift_setup,
                 [
                     "drift_reference",
-                    "drift_current",
-                    "drift_current_proba",
                     "drift_champion_val",
                     "reviews",
                     "embeddings_word2vec_embedder",
-                    "drift_champion_info",
                     "params:drift",
                     "params:common.seed",
                 ],
+                "drift_setup",
+                name="drift_setup",
+            ),
+            node(
+                drift_report,
+                ["drift_setup", "drift_current", "drift_current_proba", "drift_champion_info"],
                 ["drift_report_html", "drift_report_json", "drift_summary", "drift_metrics"],
                 name="drift_report",
             ),

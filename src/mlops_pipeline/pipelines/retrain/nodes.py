@@ -11,6 +11,7 @@ from mlops_pipeline.models.champion import select_champion
 from mlops_pipeline.registry import Registry
 from mlops_pipeline.registry.intake import reference_and_holdout
 from mlops_pipeline.registry.retraining import CycleInputs, run_cycle
+from mlops_pipeline.run_summary import retrain_markdown
 from mlops_pipeline.tracking.config import TrackingConfig
 
 logger = logging.getLogger(__name__)
@@ -47,3 +48,9 @@ def retrain_cycle(
     decision = run_cycle(registry, inputs, params, preprocess_config, seed, drift_params)
     logger.info("retrain decision: %s (%s)", decision["outcome"], decision["reason"])
     return decision
+
+
+def retrain_summary(decision: dict[str, Any]) -> str:
+    """The decision as a one-screen Markdown summary (``last_decision.md``): outcome, the
+    numbers behind it, the drift verdict and the command that rolls a promotion back."""
+    return retrain_markdown(decision)

@@ -2,7 +2,8 @@
 
 ``kedro run --pipelines retrain`` runs one cycle; the weekly Airflow DAG adds
 ``--params retrain.trigger.scheduled=true``. The ``retrain`` run lock (RunLockHook) makes a
-concurrent second run exit at once.
+concurrent second run exit at once. The run ends with the decision's one-screen summary
+(``last_decision.md``, printed by RunSummaryHook).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from kedro.pipeline import Pipeline, node
 
 from mlops_pipeline.tracking.hook import TRACKING_CONFIG
 
-from .nodes import retrain_cycle, retrain_data
+from .nodes import retrain_cycle, retrain_data, retrain_summary
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -38,6 +39,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ],
                 "retrain_last_decision",
                 name="retrain_cycle",
+            ),
+            node(
+                retrain_summary,
+                "retrain_last_decision",
+                "retrain_run_summary",
+                name="retrain_summary",
             ),
         ],
         tags="retrain",

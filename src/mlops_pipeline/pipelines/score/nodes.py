@@ -16,15 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlops_pipeline.drift import (
-    champion_drift,
-    snapshot_dict,
-    snapshot_html,
-    split_sides,
-)
+from mlops_pipeline.drift import DriftSetup, champion_drift, report_html, snapshot_dict
 from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.models.base import shared_preprocessor
 from mlops_pipeline.models.discovery import ModelHandle
+from mlops_pipeline.run_summary import score_markdown
 from mlops_pipeline.scoring import (
     PREDICTION_COLUMNS,
     batch_name,
@@ -125,36 +121,22 @@ def drift_of_batch(
     accepted: pd.DataFrame,
     proba: np.ndarray,
     champion: ModelHandle,
-    champion_val: pd.DataFrame,
+    setup: DriftSetup,
     champion_info: dict[str, Any],
-    reviews: pd.DataFrame,
-    preprocessed: pd.DataFrame,
-    embedder: Any,
     params: dict[str, Any],
-    drift_params: dict[str, Any],
-    seed: int,
 ) -> dict[str, Any]:
     """``{drift_report.html, evidently.json, drift_summary.json}``: the scored rows against the
-    champion's reference (training reviews; its ``val`` predictions). A batch below the
-    smallest calibrated size gets only ``drift_summary.json`` ("too small to measure ...");
-    no scored row or ``drift_report: false``: nothing."""
+    champion's reference (``setup``: training reviews, its ``val`` predictions). A batch below
+    the smallest calibrated size gets only ``drift_summary.json`` ("too small to measure ...");
+    no scored row or ``score.drift_report: false``: nothing."""
     if not params["drift_report"] or not len(accepted):
         return {}
-    reference, _ = split_sides(reviews, preprocessed, drift_params)
-    result = champion_drift(
-        reference,
-        accepted,
-        drift_params,
-        seed=seed,
-        embedder=embedder,
-        champion_val=champion_val,
-        reviews=reviews,
-        current_proba=proba,
-        preprocessor=shared_preprocessor(champion.load().preprocess_config),
-    )
-    files: dict[str, Any] = {"drift_summary.json": {**result.summary, "champion": champion_info}}
+    preprocessor = shared_preprocessor(champion.load().preprocess_config)
+    result = champion_drift(setup, accepted, proba, preprocessor)
+    summary = {**result.summary, "champion": champion_info}
+    files: dict[str, Any] = {"drift_summary.json": summary}
     if result.measurable:  # a batch too small to measure has no report, only its reason
-        files["drift_report.html"] = snapshot_html(result.snapshot)
+        files["drift_report.html"] = report_html(summary, result.snapshot)
         files["evidently.json"] = snapshot_dict(result.snapshot)
     return files
 
@@ -166,13 +148,14 @@ def report_files(
     status: dict[str, Any],
     champion_info: dict[str, Any],
     model_output: list[str],
-) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """``({run: {summary.json, drift files}}, summary)``. Saved after the model outputs
-    (``model_output``: their file names), ``summary.json`` marks a complete run."""
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any], str]:
+    """``({run: {summary.json, summary.md, drift files}}, summary, summary.md text)``. Saved
+    after the model outputs (``model_output``: their file names), ``summary.json`` marks a
+    complete run; ``summary.md`` is the one-screen summary the run ends with."""
     summary: dict[str, Any] = {**counts, **status, "champion": champion_info}
     summary["outputs"] = {
         "model_output": model_output,
-        "reporting": sorted([*drift_files, "summary.json"]),
+        "reporting": sorted([*drift_files, "summary.json", "summary.md"]),
     }
     drift = drift_files.get("drift_summary.json")
     if drift is not None:
@@ -181,7 +164,9 @@ def report_files(
     elif status["status"] == "scored":
         summary["drift_detected"] = None
         summary["drift"] = "not measured (score.drift_report is false)"
-    return {run: {**drift_files, "summary.json": summary}}, summary
+    markdown = score_markdown(summary, drift)
+    files = {**drift_files, "summary.json": summary, "summary.md": markdown}
+    return {run: files}, summary, markdown
 
 
 def fail_on_rejects(summary: dict[str, Any]) -> None:

@@ -6,19 +6,21 @@ suffix; ``<sha8>``: the first 8 hex digits of the SHA-256 of its bytes; the time
 millisecond, e.g. ``dup-1a2b3c4d-20261124T101500.123Z``)::
 
     data/07_model_output/score/<run>/predictions.parquet, rejects.parquet
-    data/08_reporting/score/<run>/summary.json[, drift_summary.json, drift_report.html,
-                                              evidently.json]
+    data/08_reporting/score/<run>/summary.json, summary.md[, drift_summary.json,
+                                              drift_report.html, evidently.json]
 
 Each folder is written whole (a hidden temporary folder renamed into place; an existing one
 is never replaced), the reporting folder last: a run whose ``summary.json`` exists is complete.
 A run with too many rejected rows writes ``rejects.parquet`` and a ``summary.json`` with
-``"status": "failed"``, then fails with one line (docs/scoring.md).
+``"status": "failed"``, then fails with one line (docs/scoring.md). A run that succeeds ends
+with ``summary.md`` on the terminal (``score_run_summary``, printed by RunSummaryHook).
 """
 
 from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
+from mlops_pipeline.drift import drift_setup, reference_side
 from mlops_pipeline.models.discovery import champion_inputs
 from mlops_pipeline.registry.serving import choose_serving_champion
 from mlops_pipeline.tracking.hook import TRACKING_CONFIG
@@ -72,19 +74,33 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="score_write_model_output",
             ),
             node(
+                reference_side,
+                ["reviews", "reviews_preprocessed", "params:drift"],
+                "score_drift_reference",
+                name="score_drift_reference",
+            ),
+            node(
+                drift_setup,
+                [
+                    "score_drift_reference",
+                    "score_champion_val",
+                    "reviews",
+                    "embeddings_word2vec_embedder",
+                    "params:drift",
+                    "params:common.seed",
+                ],
+                "score_drift_setup",
+                name="score_drift_setup",
+            ),
+            node(
                 drift_of_batch,
                 [
                     "score_checked",
                     "score_proba",
                     "score_champion",
-                    "score_champion_val",
+                    "score_drift_setup",
                     "score_champion_info",
-                    "reviews",
-                    "reviews_preprocessed",
-                    "embeddings_word2vec_embedder",
                     "params:score",
-                    "params:drift",
-                    "params:common.seed",
                 ],
                 "score_drift",
                 name="score_drift_of_batch",
@@ -99,7 +115,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "score_champion_info",
                     "score_model_output_files",
                 ],
-                ["score_reports", "score_summary"],
+                ["score_reports", "score_summary", "score_run_summary"],
                 name="score_write_reports",
             ),
             node(
