@@ -66,10 +66,12 @@ def run_pipeline_on_tmp_catalog(
     module = importlib.import_module(f"mlops_pipeline.pipelines.{pipeline_name}")
     pipeline = module.create_pipeline()
     config = project_config(env)
+    # every dataset the pipeline uses, resolved through the catalog's factories (patterns)
+    resolver = DataCatalog.from_config(config["catalog"]).config_resolver
     entries = {
-        name: dict(entry)
-        for name, entry in config["catalog"].items()
-        if name in pipeline.datasets() and name != "reviews_preprocessed"
+        name: dict(resolver.resolve_pattern(name))
+        for name in sorted(pipeline.datasets())
+        if not name.startswith("params:") and name != "reviews_preprocessed"
     }
     data_root = Path(config["globals"]["data_root"])
     for entry in entries.values():

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from kedro.io import DataCatalog
 from synthetic_tokens import (
     TEST_ONLY,
     output_bytes,
@@ -88,10 +89,10 @@ def test_report_has_oov_shares_and_neighbours(outputs) -> None:
 
 
 def test_word_vectors_live_in_the_feature_layer() -> None:
-    catalog = project_config("base")["catalog"]
+    resolver = DataCatalog.from_config(project_config("base")["catalog"]).config_resolver
     for family in FAMILIES:
         for kind in ("model", "embedder"):
-            entry = catalog[f"embeddings_{family}_{kind}"]
+            entry = resolver.resolve_pattern(f"embeddings_{family}_{kind}")
             path = entry.get("filepath") or entry["path"]
             assert path.startswith(f"data/04_feature/embeddings/{family}/")
             assert entry["metadata"]["kedro-viz"]["layer"] == "feature"

@@ -92,10 +92,13 @@ def test_report_files(outputs) -> None:
 def test_nodes_are_named_steps_tagged_with_the_pipeline() -> None:
     pipeline = create_pipeline()
     names = {n.name for n in pipeline.nodes}
-    assert {"features_fit_tfidf", "features_transform_tfidf_test", "features_report"} <= names
+    expected = {"features_fit_tfidf", "features_transform_tfidf_test", "features_report"}
+    assert {f"features.{name}" for name in expected} <= names
     assert all("features" in n.tags for n in pipeline.nodes)
     # the graph itself shows that no vectorizer is fit on test rows
-    fit_inputs = {i for n in pipeline.nodes if n.name.startswith("features_fit_") for i in n.inputs}
+    fit_inputs = {
+        i for n in pipeline.nodes if n.name.startswith("features.features_fit_") for i in n.inputs
+    }
     assert "features_documents_test" not in fit_inputs
 
 

@@ -56,7 +56,8 @@ def test_replaced_bytes_are_counted(raw: pd.DataFrame) -> None:
 
 def test_pipeline_is_tagged_and_reports_in_its_own_node() -> None:
     pipeline = create_pipeline()
-    assert {n.name for n in pipeline.nodes} == {"build_reviews_table", "report_ingest"}
+    names = {n.name for n in pipeline.nodes}
+    assert names == {"ingest.build_reviews_table", "ingest.report_ingest"}
     assert all("ingest" in n.tags for n in pipeline.nodes)
 
 

@@ -143,5 +143,6 @@ def test_pipeline_runs_end_to_end_in_memory(reviews: pd.DataFrame) -> None:
     assert catalog.load("preprocess_metrics")["empty_token_lists"] == 2
     assert catalog.load("preprocess_details")["rows_per_fold"]["test"] == 2
     pipeline = create_pipeline()
-    assert {n.name for n in pipeline.nodes} == {"preprocess_reviews", "report_preprocess"}
+    names = {n.name for n in pipeline.nodes}
+    assert names == {"preprocess.preprocess_reviews", "preprocess.report_preprocess"}
     assert all("preprocess" in n.tags for n in pipeline.nodes)

@@ -67,4 +67,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="baseline",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="baseline",
+        prefix_datasets_with_namespace=False,
     )

@@ -206,4 +206,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="features",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="features",
+        prefix_datasets_with_namespace=False,
     )

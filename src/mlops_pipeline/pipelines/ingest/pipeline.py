@@ -22,4 +22,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="ingest",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="ingest",
+        prefix_datasets_with_namespace=False,
     )

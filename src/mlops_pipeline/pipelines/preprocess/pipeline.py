@@ -22,4 +22,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="preprocess",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="preprocess",
+        prefix_datasets_with_namespace=False,
     )
