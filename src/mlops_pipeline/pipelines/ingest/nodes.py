@@ -73,6 +73,28 @@ def sample_reviews(table: pd.DataFrame, rows_per_split: int, seed: int) -> pd.Da
     return kept
 
 
+def reviews_from_raw(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reviews table's columns from sorted raw archive rows (every train row in ``fit``
+    until :func:`assign_folds` moves some to ``val``)."""
+    is_unsup = frame["folder"].eq("unsup")
+    review_id = np.where(
+        is_unsup,
+        "unsup_" + frame["file_id"].astype(str),
+        frame["split"] + "_" + frame["folder"] + "_" + frame["file_id"].astype(str),
+    )
+    return pd.DataFrame(
+        {
+            "review_id": review_id,
+            "split": np.where(is_unsup, "unsup", frame["split"]),
+            "fold": np.where(is_unsup, "unsup", frame["split"]),
+            "label": frame["folder"].map({"pos": 1, "neg": 0}).astype("Int8"),
+            "rating": frame["rating"].where(~is_unsup).astype("Int8"),
+            "movie_id": frame["movie_id"].astype(str),
+            "text": frame["text"],
+        }
+    )
+
+
 def build_reviews_table(
     raw: pd.DataFrame, params: dict[str, Any], seed: int
 ) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -84,23 +106,7 @@ def build_reviews_table(
     ``replaced_characters``), which the table itself does not carry, for the report.
     """
     frame = raw.sort_values(["split", "folder", "file_id"], kind="stable").reset_index(drop=True)
-    is_unsup = frame["folder"].eq("unsup")
-    review_id = np.where(
-        is_unsup,
-        "unsup_" + frame["file_id"].astype(str),
-        frame["split"] + "_" + frame["folder"] + "_" + frame["file_id"].astype(str),
-    )
-    table = pd.DataFrame(
-        {
-            "review_id": review_id,
-            "split": np.where(is_unsup, "unsup", frame["split"]),
-            "fold": np.where(is_unsup, "unsup", frame["split"]),
-            "label": frame["folder"].map({"pos": 1, "neg": 0}).astype("Int8"),
-            "rating": frame["rating"].where(~is_unsup).astype("Int8"),
-            "movie_id": frame["movie_id"].astype(str),
-            "text": frame["text"],
-        }
-    )
+    table = reviews_from_raw(frame)
     train = table["split"].eq("train")
     table.loc[train, "fold"] = assign_folds(
         table.loc[train, "label"], table.loc[train, "movie_id"], params["val_share"], seed
