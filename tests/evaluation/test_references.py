@@ -15,6 +15,8 @@ def test_each_family_and_ngram_order_gets_its_published_reference() -> None:
     assert reference_for({"family": "lstm"}) is REFERENCES["lstm"]
     embed = {"family": "logreg", "extra": {"representation_kind": "document_embedder"}}
     assert reference_for(embed) is None
+    paragraph = {"family": "logreg", "extra": {"representation_kind": "paragraph_embedder"}}
+    assert reference_for(paragraph) is REFERENCES["paragraph_vectors"]
 
 
 def test_verdict_says_above_or_below_with_the_gap() -> None:

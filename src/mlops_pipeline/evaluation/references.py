@@ -43,6 +43,8 @@ REFERENCES: dict[str, Reference] = {
     "nbsvm_bi": Reference("NBSVM-bi", 0.9122, WANG_MANNING),
     "nbsvm_tri": Reference("NBSVM-trigram", 0.9187, MESNIL),
     "ensemble": Reference("ensemble (NBSVM + RNNLM + paragraph vectors)", 0.9257, MESNIL),
+    # Mesnil et al.'s paragraph vectors alone, once Le & Mikolov's test-order leak is removed
+    "paragraph_vectors": Reference("paragraph vectors", 0.8873, MESNIL),
     "lstm": Reference("LSTM", 0.8650, "Dai & Le 2015"),
     "bert": Reference("BERT-base fine-tuned", 0.9460, "Sun et al. 2019"),
 }
@@ -73,6 +75,8 @@ def reference_for(card: Mapping[str, Any]) -> Reference | None:
         return REFERENCES["lstm"]
     if "bert" in family.lower() or "transformer" in family.lower():
         return REFERENCES["bert"]
+    if (card.get("extra") or {}).get("representation_kind") == "paragraph_embedder":
+        return REFERENCES["paragraph_vectors"]
     if (card.get("extra") or {}).get("representation_kind") == "document_embedder":
         return None  # averaged word vectors: no published number on the same footing
     order = _max_ngram(card)
