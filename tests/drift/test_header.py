@@ -78,7 +78,9 @@ def test_the_headline_names_the_verdict_and_the_signals_above_their_thresholds()
         headline(_summary(True)) == "Drift detected: 1 of 2 signals above their thresholds: text."
     )
     assert headline(_summary(False)).startswith("Drift not detected: 0 of 2 signals")
-    assert headline(_summary(None)).startswith("Drift: too small to measure (too small")
+    assert headline(_summary(None)) == (
+        "Drift: too small to measure: 5 rows, the smallest calibrated sample is 50."
+    )
     lines = verdict_lines(_summary(True))
     assert "5,000 of 25,000" in lines[1] and "calibrated at 5,000" in lines[1]
     assert "retrain" in lines[-1]

@@ -31,7 +31,7 @@ def verdict(summary: Mapping[str, Any]) -> str:
 def headline(summary: Mapping[str, Any]) -> str:
     """One sentence: the verdict and which signals crossed their thresholds."""
     if verdict(summary) == "too small":
-        return f"Drift: too small to measure ({summary['reason']})."
+        return f"Drift: {summary['reason']}."
     fired = [name for name, s in summary["signals"].items() if s["drifted"]]
     word = "detected" if summary["drift_detected"] else "not detected"
     listed = f": {', '.join(fired)}" if fired else ""

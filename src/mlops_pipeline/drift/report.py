@@ -93,26 +93,17 @@ def run_drift(
     """
     started = time.perf_counter()
     _check_frames(reference, current)
-    size = int(params["sample_size"])
-    ref_pos = sample_positions(len(reference), size, seed)
-    cur_pos = sample_positions(len(current), size, seed + 1)
-    chosen = select_thresholds(params["thresholds"], len(cur_pos))
+    rows, size = (len(reference), len(current)), int(params["sample_size"])
+    positions = (sample_positions(rows[0], size, seed), sample_positions(rows[1], size, seed + 1))
+    chosen = select_thresholds(params["thresholds"], len(positions[1]))
     if chosen is None:
-        summary = too_small_summary(int(len(reference)), int(len(current)), params)
-        return DriftResult(summary=summary, snapshot=None)
+        return DriftResult(summary=too_small_summary(*rows, params), snapshot=None)
     calibrated_rows, thresholds = chosen
-    sides = build_sides(
-        reference,
-        current,
-        (ref_pos, cur_pos),
-        tools=tools or TextTools(),
-        champion=champion,
-        seed=seed,
-    )
+    tools = tools or TextTools()
+    sides = build_sides(reference, current, positions, tools=tools, champion=champion, seed=seed)
     explain = params.get("explain_text", True) if explain_text is None else explain_text
     snapshot, plan = run_report(sides, plan_metrics(sides, thresholds, explain), params, seed)
     signals = signals_of(snapshot, plan, thresholds)
-    rows = (len(reference), len(current))
     summary = summarise(signals, sides, calibrated_rows, params, rows)
     seconds = time.perf_counter() - started
     detected = summary["drift_detected"]
