@@ -113,6 +113,29 @@ class SequenceTextModel(TextModel):
     config: dict[str, Any]
     device: torch.device
     card: ModelCard | None
+    #: The ONNX graph that serves on CPU (card ``extra.runtime``), and its session.
+    onnx_model: bytes | None = None
+    _ort: Any = None
+
+    def onnx_signature(self) -> tuple[dict[str, torch.Tensor], dict[str, list[int]]]:
+        """Example inputs of the network for export and each input's dynamic axes."""
+        raise NotImplementedError(f"{type(self).__name__} has no ONNX export")
+
+    def ort_network(self, model: bytes) -> Any:
+        """An :class:`~.onnx_runtime.OrtNetwork` over ``model`` for this network's inputs."""
+        raise NotImplementedError(f"{type(self).__name__} has no ONNX runtime")
+
+    def use_runtime(self, runtime: dict[str, Any] | None, model: bytes | None) -> None:
+        """Serve with ``runtime`` (card ``extra.runtime``; ``None`` or serve ``torch``: torch)."""
+        onnx = runtime is not None and runtime.get("serve", "torch") != "torch"
+        self.onnx_model = model if onnx else None
+        self._ort = self.ort_network(model) if onnx and model is not None else None
+        if self.card is not None and runtime is not None:
+            self.card.extra["runtime"] = dict(runtime)
+
+    def serving_network(self) -> Any:
+        """The ONNX Runtime session on CPU when the card says so, else the torch network."""
+        return self._ort if self._ort is not None and self.device.type == "cpu" else self.network
 
     def record_val_metrics(self, labels: Sequence[int], proba: np.ndarray) -> dict[str, Any]:
         """Score P(positive) on ``val`` (or its subset) and store it as the card's ``val_metrics``."""

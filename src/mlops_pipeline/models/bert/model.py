@@ -6,6 +6,7 @@ Folder layout written by :meth:`BertTextModel.save` (nothing is unpickled when l
     preprocess.json    TextPreprocessor.to_config() (its ``text_light`` cleaning runs first)
     config.json        encoding, inference and training settings, seed, model source
     transformer/       save_pretrained: config.json, model.safetensors, tokenizer files
+    onnx/              model[.int8].onnx when the card's ``extra.runtime`` serves ONNX
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import torch
 from mlops_pipeline.atomic_io import atomic_directory
 from mlops_pipeline.models.base import ModelCard, hash_arrays, hash_params
 from mlops_pipeline.models.base import write_card as _write_card
+from mlops_pipeline.models.onnx_runtime import OrtNetwork, read_onnx, write_onnx
 from mlops_pipeline.models.sequence_model import (
     CONFIG_FILE,
     TRUNCATIONS,
@@ -204,7 +206,7 @@ class BertTextModel(SequenceTextModel):
         dtype = select_precision(self.device, self.config["precision"])
         with torch_compute(self.cpu_threads(), self.config["deterministic"]):
             logits = predict_logits(
-                self.network, sequences, self.tokenizer.pad_token_id, self.device, dtype,
+                self.serving_network(), sequences, self.tokenizer.pad_token_id, self.device, dtype,
                 self.config["training"]["eval_batch_size"],
             )  # fmt: skip
         positive = softmax_positive(logits)
@@ -212,6 +214,17 @@ class BertTextModel(SequenceTextModel):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.predict_proba_light(self.preprocessor.light(list(texts)))
+
+    def onnx_signature(self) -> tuple[dict[str, torch.Tensor], dict[str, list[int]]]:
+        ids = torch.full((2, 16), int(self.tokenizer.pad_token_id or 0) + 100, dtype=torch.int64)
+        mask = torch.ones_like(ids)
+        mask[1, 10:] = 0
+        dynamic = {"input_ids": [0, 1], "attention_mask": [0, 1]}
+        return {"input_ids": ids, "attention_mask": mask}, dynamic
+
+    def ort_network(self, model: bytes) -> OrtNetwork:
+        names = ["input_ids", "attention_mask"]
+        return OrtNetwork(model, names, self.config["cpu_threads"], True, self.network.config)
 
     def predict_proba_prepared(
         self, frame: pd.DataFrame, cache: dict[str, Any] | None = None
@@ -238,6 +251,7 @@ class BertTextModel(SequenceTextModel):
             (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True))
             self.network.save_pretrained(tmp / TRANSFORMER_DIR, safe_serialization=True)
             self.tokenizer.save_pretrained(tmp / TRANSFORMER_DIR)
+            write_onnx(tmp, self.card.extra.get("runtime"), self.onnx_model)
             _write_card(tmp, self.card)
         return directory
 
@@ -261,4 +275,6 @@ class BertTextModel(SequenceTextModel):
         )
         model.network.eval()
         model.card = card
+        runtime = card.extra.get("runtime")
+        model.use_runtime(runtime, read_onnx(directory, runtime))
         return model.to(device)

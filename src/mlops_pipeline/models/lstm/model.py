@@ -7,6 +7,7 @@ Folder layout written by :meth:`LSTMTextModel.save` (nothing is unpickled when l
     vocab.json            the vocabulary (index -> token)
     config.json           architecture, encoding and training settings, seed
     weights.safetensors   the network's state_dict
+    onnx/model[.int8].onnx  the ONNX graph when the card's ``extra.runtime`` serves ONNX
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from safetensors.torch import load_file, save_file
 from mlops_pipeline.atomic_io import atomic_directory
 from mlops_pipeline.models.base import ModelCard, hash_arrays, hash_params
 from mlops_pipeline.models.base import write_card as _write_card
+from mlops_pipeline.models.onnx_runtime import OrtNetwork, read_onnx, write_onnx
 from mlops_pipeline.models.sequence_model import CONFIG_FILE, SequenceTextModel, resolve_options
 from mlops_pipeline.torch_runtime import (
     autocast_dtype,
@@ -197,11 +199,18 @@ class LSTMTextModel(SequenceTextModel):
         amp = autocast_dtype(self.device, self.config["precision"])
         with torch_compute(self.cpu_threads(), self.config["deterministic"]):
             logits = predict_logits(
-                self.network, sequences, self.device, amp,
+                self.serving_network(), sequences, self.device, amp,
                 self.config["training"]["eval_batch_size"],
             )  # fmt: skip
         positive = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
         return np.column_stack([1.0 - positive, positive])
+
+    def onnx_signature(self) -> tuple[dict[str, torch.Tensor], dict[str, list[int]]]:
+        ids = torch.full((2, 8), 2, dtype=torch.int64)
+        return {"ids": ids, "lengths": torch.tensor([8, 5])}, {"ids": [0, 1], "lengths": [0]}
+
+    def ort_network(self, model: bytes) -> OrtNetwork:
+        return OrtNetwork(model, ["ids", "lengths"], self.config["cpu_threads"])
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.predict_proba_tokens(self.preprocessor.tokens(list(texts)))
@@ -227,6 +236,7 @@ class LSTMTextModel(SequenceTextModel):
             (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True))
             self.vocab.save(tmp / VOCAB_FILE)
             save_file(state, str(tmp / WEIGHTS_FILE))
+            write_onnx(tmp, self.card.extra.get("runtime"), self.onnx_model)
             _write_card(tmp, self.card)
         return directory
 
@@ -252,4 +262,6 @@ class LSTMTextModel(SequenceTextModel):
         model.network.load_state_dict(load_file(str(directory / WEIGHTS_FILE), device="cpu"))
         model.network.eval()
         model.card = card
+        runtime = card.extra.get("runtime")
+        model.use_runtime(runtime, read_onnx(directory, runtime))
         return model.to(device)

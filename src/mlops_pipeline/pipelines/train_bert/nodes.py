@@ -15,13 +15,14 @@ import pandas as pd
 
 from mlops_pipeline.evaluation.subset import stratified_subset
 from mlops_pipeline.models.bert import BertTextModel
+from mlops_pipeline.models.onnx_runtime import resolve_onnx_options, select_runtime
 from mlops_pipeline.models.sequence_model import val_metrics
 from mlops_pipeline.text import TextPreprocessor
 
 logger = logging.getLogger(__name__)
 
 #: Keys of ``train_bert`` that shape the pipeline, not the model.
-PIPELINE_KEYS = ("model_id", "subset")
+PIPELINE_KEYS = ("model_id", "subset", "onnx")
 CURVE_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy"]  # samples/s: run_info.json
 ROW_COLUMNS = ["review_id", "label", "text_light"]
 
@@ -74,6 +75,25 @@ def train_model(
     extra = model.card.extra
     history = {k: extra[k] for k in ("history", "best_epoch", "epochs_run")}
     return model, {**history, "train_rows": model.card.train_rows}
+
+
+def export_runtime(
+    model: BertTextModel, val_rows: pd.DataFrame, params: dict[str, Any]
+) -> BertTextModel:
+    """Export to ONNX (fp32, int8) and choose on the ``val`` rows which runtime serves (card
+    ``extra.runtime``); the served runtime's val probabilities become ``model.val_proba``."""
+    options = resolve_onnx_options(params.get("onnx"), "train_bert")
+    kept = model.val_proba  # torch's val probabilities of the kept epoch (same rows)
+    record, probas = select_runtime(
+        model,
+        lambda: model.predict_proba_prepared(val_rows)[:, 1],
+        val_rows["label"].astype(int).to_numpy(),
+        options,
+        torch_proba=kept if kept is not None and len(kept) == len(val_rows) else None,
+    )
+    model.val_proba = probas.get(record["serve"], model.val_proba)
+    logger.info("train_bert: %s serves with %s (%s)", model.model_id, record["serve"], record)
+    return model
 
 
 def score_validation(

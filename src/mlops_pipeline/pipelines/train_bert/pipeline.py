@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from .nodes import learning_curve, score_validation, select_rows, train_model, training_metrics
+from .nodes import (
+    export_runtime,
+    learning_curve,
+    score_validation,
+    select_rows,
+    train_model,
+    training_metrics,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -29,8 +36,14 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="train_bert_train",
             ),
             node(
+                export_runtime,
+                ["train_bert_model", "train_bert_val_rows", "params:train_bert"],
+                "train_bert_served_model",
+                name="train_bert_export_runtime",
+            ),
+            node(
                 score_validation,
-                ["train_bert_model", "train_bert_val_rows"],
+                ["train_bert_served_model", "train_bert_val_rows"],
                 ["train_bert_models", "train_bert_val_predictions"],
                 name="train_bert_score_validation",
             ),

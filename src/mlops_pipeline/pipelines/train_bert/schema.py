@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from mlops_pipeline.models.onnx_options import OnnxOptions
 from mlops_pipeline.params import StrictModel
 
 
@@ -93,3 +94,6 @@ class Parameters(StrictModel):
     subset: Subset = Field(description="Training / validation subset sizes.")
     encoding: Encoding = Field(default_factory=Encoding, description="Review length.")
     training: Training = Field(default_factory=Training, description="Optimisation.")
+    onnx: OnnxOptions = Field(
+        default_factory=OnnxOptions, description="ONNX export and the runtime chosen on val."
+    )

@@ -14,13 +14,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from mlops_pipeline.models.lstm import LSTMTextModel, Vocabulary
+from mlops_pipeline.models.onnx_runtime import resolve_onnx_options, select_runtime
 from mlops_pipeline.models.sequence_model import val_metrics
 from mlops_pipeline.text import TextPreprocessor
 
 logger = logging.getLogger(__name__)
 
 #: Keys of ``train_lstm`` that shape the pipeline, not the model.
-PIPELINE_KEYS = ("model_id", "embedding_init")
+PIPELINE_KEYS = ("model_id", "embedding_init", "onnx")
 CURVE_COLUMNS = ["epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy"]
 
 
@@ -77,6 +78,21 @@ def train_model(
     extra = model.card.extra
     history = {k: extra[k] for k in ("history", "best_epoch", "epochs_run", "vocab_size")}
     return model, {**history, "train_rows": model.card.train_rows}
+
+
+def export_runtime(
+    model: LSTMTextModel, reviews: pd.DataFrame, params: dict[str, Any]
+) -> LSTMTextModel:
+    """Export to ONNX (fp32, int8) and choose on ``val`` which runtime serves (card
+    ``extra.runtime``: accuracy and max |delta p| against torch per runtime, opset)."""
+    val = fold_rows(reviews, "val")
+    options = resolve_onnx_options(params.get("onnx"), "train_lstm")
+    labels = val["label"].astype(int).to_numpy()
+    record, _ = select_runtime(
+        model, lambda: model.predict_proba_prepared(val)[:, 1], labels, options
+    )
+    logger.info("train_lstm: %s serves with %s (%s)", model.model_id, record["serve"], record)
+    return model
 
 
 def score_validation(

@@ -6,6 +6,7 @@ from kedro.pipeline import Pipeline, node
 
 from .nodes import (
     build_vocabulary,
+    export_runtime,
     learning_curve,
     plot_learning_curve,
     score_validation,
@@ -37,8 +38,14 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="train_lstm_train",
             ),
             node(
+                export_runtime,
+                ["train_lstm_model", "reviews_preprocessed", "params:train_lstm"],
+                "train_lstm_served_model",
+                name="train_lstm_export_runtime",
+            ),
+            node(
                 score_validation,
-                ["train_lstm_model", "reviews_preprocessed"],
+                ["train_lstm_served_model", "reviews_preprocessed"],
                 ["train_lstm_models", "train_lstm_val_predictions"],
                 name="train_lstm_score_validation",
             ),

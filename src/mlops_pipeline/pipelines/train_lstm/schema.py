@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from mlops_pipeline.models.onnx_options import OnnxOptions
 from mlops_pipeline.params import StrictModel
 
 
@@ -124,3 +125,6 @@ class Parameters(StrictModel):
     )
     network: Network = Field(default_factory=Network, description="Architecture.")
     training: Training = Field(default_factory=Training, description="Optimisation.")
+    onnx: OnnxOptions = Field(
+        default_factory=OnnxOptions, description="ONNX export and the runtime chosen on val."
+    )
