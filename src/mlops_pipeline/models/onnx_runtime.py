@@ -6,6 +6,8 @@
 - :func:`choose_runtime`: the serving decision, made on ``val`` only: the cheapest runtime
   (``onnx_int8`` before ``onnx_fp32`` before ``torch``) whose val accuracy is within
   ``tolerance_pt`` points of torch's; each candidate's accuracy and max |delta p| is recorded.
+  int8 is not batch-invariant (``batch_invariant: false`` in the record): dynamic quantisation
+  scales activations per call, so a review's probability depends slightly on its batch.
 - :class:`OrtNetwork`: an ONNX Runtime session that the models' torch batching code calls like
   the network (tensors in, a tensor out), so padding, length sorting and the probability maths
   stay one implementation whatever the runtime.
@@ -219,6 +221,9 @@ def select_runtime(
     if record["serve"] != "torch" and record["serve"] not in graphs:
         raise ValueError(f"onnx.serve is {record['serve']} but onnx.quantize is off; enable it")
     record.update(opset=int(options["opset"]), file=FILES.get(record["serve"]))
+    # dynamic int8 quantises activations with one scale per call: a review's probability moves
+    # a little (~1e-2 on the real LSTM) with the other reviews (and padding) of its batch
+    record["batch_invariant"] = record["serve"] != "onnx_int8"
     record["onnxruntime"] = __import__("onnxruntime").__version__
     model.use_runtime(record, graphs.get(record["serve"]))
     return record, probas
