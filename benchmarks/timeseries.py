@@ -32,6 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "timeseries"
 
 PRESETS: dict[str, dict[str, Any]] = {
+    "co2": {"csv": None},  # the default series of conf/base (globals.yml), weekly
+    "sunspots": {
+        "csv": str(SHARED / "monthly-sunspots.csv"),
+        "data": {"date_columns": ["Month"], "target": "Sunspots", "freq": "MS"},
+        "baselines": {"seasonal_period": 132},  # the ~11-year solar cycle, in months
+    },
     "melbourne": {
         "csv": str(SHARED / "daily-min-temperatures.csv"),
         "data": {
@@ -51,7 +57,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "baselines": {"seasonal_period": 24},
     },
 }
-MODELS = ("persistence", "seasonal_naive", "ridge_ar", "lstm")
+MODELS = ("persistence", "seasonal_naive", "ridge_ar", "ets", "sarima", "lstm")
+ANCHORS = ("ridge_ar", "ets", "sarima")
+TABLE_START, TABLE_END = "<!-- bench:timeseries:start -->", "<!-- bench:timeseries:end -->"
 
 
 def deep_merge(base: dict, extra: dict) -> dict:
@@ -94,6 +102,60 @@ def run_once(
     return details, report, card, seconds
 
 
+def default_csv() -> str:
+    """The DVC stage's series (conf/base/globals.yml)."""
+    globals_ = yaml.safe_load((ROOT / "conf/base/globals.yml").read_text())
+    return str(ROOT / globals_["timeseries"]["data"]["filepath"])
+
+
+def series_row(name: str, runs: list[dict]) -> dict[str, str]:
+    """One table row: each model's test RMSE (mean +- sd over seeds), ratios, coverage, time."""
+    row = {"series": name}
+    for model in MODELS:
+        values = [r["details"]["scores"].get(model, {}).get("test", {}).get("rmse") for r in runs]
+        row[model] = summary(values) if None not in values else "skipped"
+    lstm = np.array([r["details"]["scores"]["lstm"]["test"]["rmse"] for r in runs])
+    persistence = np.array([r["details"]["scores"]["persistence"]["test"]["rmse"] for r in runs])
+    best = np.array([min(r["details"]["scores"][m]["test"]["rmse"] for m in ANCHORS) for r in runs])
+    row["lstm / persistence"] = f"{np.mean(lstm / persistence):.3f}"
+    row["lstm / best anchor"] = f"{np.mean(lstm / best):.3f}"
+    coverage = [r["details"]["intervals"]["lstm"] for r in runs]
+    row["lstm 90 % coverage (95 % CI)"] = "; ".join(
+        f"{c['test_coverage']:.3f} ({c['ci95'][0]:.3f}-{c['ci95'][1]:.3f})" for c in coverage
+    )
+    row["backtest lstm RMSE"] = "; ".join(
+        f"{r['details']['backtest']['lstm']['rmse_mean']:.4f} ± "
+        f"{r['details']['backtest']['lstm']['rmse_sd']:.4f}"
+        for r in runs
+    )
+    row["stage s"] = f"{np.mean([r['seconds'] for r in runs]):.0f}"
+    return row
+
+
+def all_series(params: dict, seeds: list[int], write_docs: bool) -> int:
+    """Every preset with the same default configuration; one Markdown table."""
+    rows = []
+    for name in ("co2", "melbourne", "sunspots", "pollution"):
+        preset = dict(PRESETS[name])
+        csv = preset.pop("csv") or default_csv()
+        merged = deep_merge(params, preset)
+        raw = pd.read_csv(csv)
+        runs = []
+        for seed in seeds:
+            details, _report, card, seconds = run_once(raw, merged, seed)
+            runs.append({"details": details, "card": card, "seconds": seconds})
+        rows.append(series_row(name, runs))
+        print(rows[-1], flush=True)
+    table = pd.DataFrame(rows).set_index("series").T.to_markdown() + "\n"
+    print(table)
+    if write_docs:
+        docs = ROOT / "docs/timeseries.md"
+        text = docs.read_text()
+        start, end = text.index(TABLE_START) + len(TABLE_START), text.index(TABLE_END)
+        docs.write_text(text[:start] + "\n" + table + text[end:])
+    return 0
+
+
 def summary(values: list[float]) -> str:
     arr = np.asarray(values, dtype=float)
     sd = arr.std(ddof=1) if arr.size > 1 else 0.0
@@ -103,6 +165,14 @@ def summary(values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", choices=sorted(PRESETS))
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="every preset (co2, melbourne, sunspots, pollution): one Markdown table",
+    )
+    parser.add_argument(
+        "--write-docs", action="store_true", help="with --all: put the table in docs/timeseries.md"
+    )
     parser.add_argument("--csv")
     parser.add_argument("--date-columns", nargs="+")
     parser.add_argument("--target")
@@ -120,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
 
     base = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="base")
     params = base["parameters"]["timeseries"]
+    if args.all:
+        return all_series(params, args.seeds, args.write_docs)
     csv = args.csv
     if args.preset:
         preset = dict(PRESETS[args.preset])
@@ -137,8 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         params = deep_merge(params, {"baselines": {"seasonal_period": args.seasonal_period}})
     params = deep_merge(params, json.loads(args.set))
     if not csv:
-        globals_ = yaml.safe_load((ROOT / "conf/base/globals.yml").read_text())
-        csv = str(ROOT / globals_["timeseries"]["data"]["filepath"])
+        csv = default_csv()
         print(f"no CSV: running on the default series {csv}", file=sys.stderr)
     raw = pd.read_csv(csv)
 

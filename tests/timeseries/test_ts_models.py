@@ -148,3 +148,19 @@ def test_window_length_is_chosen_by_validation_rmse_on_an_ar30_series() -> None:
     tampered = values.copy()
     tampered[bounds["test"][0] :] = 99.0
     assert models.select_seq_len(tampered, bounds, candidates, [0.01, 1.0]) == scores
+
+
+def test_window_normalised_lstm_moves_with_the_level():
+    """normalise=last: a window shifted by c gives a forecast shifted by c (any level)."""
+    import torch
+
+    from mlops_pipeline.timeseries.lstm import LSTMForecaster
+
+    torch.manual_seed(0)
+    for highway in (False, True):
+        model = LSTMForecaster(2, hidden_size=8, normalise="last", highway=highway, seq_len=5)
+        x = torch.randn(4, 5, 2)
+        shifted = x.clone()
+        shifted[:, :, 0] += 7.5  # the target column far outside anything seen
+        with torch.no_grad():
+            torch.testing.assert_close(model(shifted), model(x) + 7.5)

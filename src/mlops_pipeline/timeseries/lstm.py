@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "num_layers": 1,
     "dropout": 0.0,
     "residual": False,
+    "normalise": "none",
+    "highway": False,
     "lr": 1e-3,
     "weight_decay": 0.0,
     "batch_size": 64,
@@ -39,6 +41,15 @@ class LSTMForecaster(nn.Module):
     With ``residual`` the head predicts the change from the window's last target value (input
     feature ``target_col``), so the untrained model starts as persistence and a trend outside
     the training range does not have to be extrapolated by saturating gates.
+
+    With ``normalise`` (``last`` or ``mean``) each window is shifted by its own last value or
+    mean, feature by feature (as RevIN and DeepAR-style models do), and the target's shift is
+    added back to the output: the network sees only the window's shape, never its level, so a
+    level outside the training range looks like one inside it.
+
+    With ``highway`` a linear map of the window's (shifted) target values is added to the
+    output, trained jointly with the LSTM (LSTNet's autoregressive highway): the LSTM then
+    learns what a linear autoregression misses. It is one network, not the ridge.
     """
 
     def __init__(
@@ -50,6 +61,9 @@ class LSTMForecaster(nn.Module):
         horizon: int = 1,
         residual: bool = False,
         target_col: int = 0,
+        normalise: str = "none",
+        highway: bool = False,
+        seq_len: int = 0,
     ) -> None:
         super().__init__()
         self.lstm = nn.LSTM(
@@ -62,18 +76,28 @@ class LSTMForecaster(nn.Module):
         self.head = nn.Linear(hidden_size, horizon)
         self.residual = residual
         self.target_col = target_col
+        if normalise not in ("none", "last", "mean"):
+            raise ValueError(f"normalise must be none, last or mean, got {normalise!r}")
+        self.normalise = normalise
+        self.highway = nn.Linear(seq_len, horizon) if highway else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        target = slice(self.target_col, self.target_col + 1)
+        if self.normalise == "none":
+            shift = x[:, -1, target] if self.residual else None
+        else:
+            ref = x[:, -1:, :] if self.normalise == "last" else x.mean(dim=1, keepdim=True)
+            x, shift = x - ref, ref[:, 0, target]
         output, (_h_n, _c_n) = self.lstm(x)  # nn.LSTM returns (output, (h_n, c_n))
         out = self.head(output[:, -1, :])
-        if self.residual:
-            out = out + x[:, -1, self.target_col : self.target_col + 1]
-        return out
+        if self.highway is not None:
+            out = out + self.highway(x[:, :, self.target_col])
+        return out if shift is None else out + shift
 
 
 def architecture(config: dict[str, Any]) -> dict[str, Any]:
     """The constructor arguments of :class:`LSTMForecaster` found in a config."""
-    keys = ("hidden_size", "num_layers", "dropout", "residual")
+    keys = ("hidden_size", "num_layers", "dropout", "residual", "normalise", "highway")
     return {key: config[key] for key in keys}
 
 
@@ -104,7 +128,11 @@ def train_lstm(
     seed_everything(seed)
     n_features, horizon = train.inputs.shape[2], train.targets.shape[1]
     model = LSTMForecaster(
-        n_features, horizon=horizon, target_col=train.target_col, **architecture(config)
+        n_features,
+        horizon=horizon,
+        target_col=train.target_col,
+        seq_len=train.inputs.shape[1],
+        **architecture(config),
     ).to(device)
     optimiser = torch.optim.Adam(
         model.parameters(), lr=config["lr"], weight_decay=config["weight_decay"]

@@ -25,6 +25,7 @@ def model_architecture(config: dict[str, Any], windows: dict[str, Windows]) -> d
         **tslstm.architecture(config),
         "horizon": int(train.targets.shape[1]),
         "target_col": int(train.target_col),
+        "seq_len": int(train.inputs.shape[1]),
     }
 
 

@@ -34,9 +34,21 @@ def acf_figure(
     return fig
 
 
-def forecast_figure(frame: pd.DataFrame, target: str, models: list[str]) -> Figure:
-    """Test part: actual values and one-step forecasts of each model."""
+def forecast_figure(
+    frame: pd.DataFrame, target: str, models: list[str], band: str | None = None
+) -> Figure:
+    """Test part: actual values and one-step forecasts of each model; ``band`` names the
+    model whose prediction interval (``<band>_lower``/``<band>_upper`` columns) is shaded."""
     fig, ax = plt.subplots(figsize=(10, 4))
+    if band and f"{band}_lower" in frame:
+        ax.fill_between(
+            frame["timestamp"],
+            frame[f"{band}_lower"],
+            frame[f"{band}_upper"],
+            color="tab:blue",
+            alpha=0.15,
+            label=f"{band} interval",
+        )
     ax.plot(frame["timestamp"], frame["actual"], color="black", lw=1.2, label="actual")
     for model in models:
         if model in frame:

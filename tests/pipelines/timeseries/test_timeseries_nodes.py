@@ -222,7 +222,8 @@ def _catalog() -> dict:
 def test_catalog_entries_have_a_layer_and_stay_in_timeseries_folders() -> None:
     entries = _catalog()
     pipeline = create_pipeline()
-    assert set(entries) == pipeline.all_outputs() | {"ts_raw", "timeseries_node_timings"}
+    # timeseries_node_timings comes from the {pipeline}_node_timings factory (catalog_common.yml)
+    assert set(entries) == pipeline.all_outputs() | {"ts_raw"}
     for name, entry in entries.items():
         layer = entry["metadata"]["kedro-viz"]["layer"]
         assert layer in LAYERS, name
@@ -371,8 +372,21 @@ def test_pipeline_end_to_end_on_a_csv_with_date_parts(
     assert report["missing_timestamps"] == 2
     assert report["target_filled"] == 5
     metrics = json.loads((reporting / "metrics.json").read_text())
-    assert set(metrics) == {"test_rmse", "lstm_vs_persistence", "lstm_vs_ridge_ar"}
-    assert set(metrics["test_rmse"]) == {"persistence", "seasonal_naive", "ridge_ar", "lstm"}
+    assert set(metrics) == {
+        "test_rmse",
+        "lstm_vs_persistence",
+        "lstm_vs_ridge_ar",
+        "lstm_vs_best_anchor",
+        "lstm_interval_coverage",
+    }
+    assert set(metrics["test_rmse"]) == {
+        "persistence",
+        "seasonal_naive",
+        "ridge_ar",
+        "ets",
+        "sarima",
+        "lstm",
+    }
     assert metrics["test_rmse"]["seasonal_naive"] < metrics["test_rmse"]["persistence"]
     details = json.loads((reporting / "details.json").read_text())
     assert details["scores"]["lstm"]["test"]["rmse"] == metrics["test_rmse"]["lstm"]
@@ -382,7 +396,12 @@ def test_pipeline_end_to_end_on_a_csv_with_date_parts(
     for name in ("acf.png", "forecast.png", "training_curve.png", "leaderboard.md"):
         assert (reporting / name).stat().st_size > 0
     forecast = pd.read_csv(reporting / "plots/forecast.csv")
-    assert {"t", "actual", "lstm", "ridge_ar", "persistence"} <= set(forecast.columns)
+    assert {"t", "actual", "lstm", "ridge_ar", "persistence", "ets", "sarima"} <= set(
+        forecast.columns
+    )
+    assert (forecast["lstm_lower"] <= forecast["lstm"]).all()  # the interval, in the plot
+    assert set(details["backtest"]["lstm"]) >= {"rmse_mean", "rmse_sd", "rmse_by_fold"}
+    assert 0 <= details["intervals"]["lstm"]["test_coverage"] <= 1
     card = json.loads(
         (_out(project_copy) / "06_models/timeseries/lstm/model_card.json").read_text()
     )
@@ -453,5 +472,6 @@ def test_headline_ratios_are_null_when_a_baseline_is_exact() -> None:
         "ridge_ar": {"test": {"rmse": 0.0}},  # e.g. a pure sine is exactly AR(2)
         "lstm": {"test": {"rmse": 0.25}},
     }
-    metrics = headline_metrics(scores)
+    metrics = headline_metrics(scores, {"lstm": {"test_coverage": 0.9}})
     assert metrics["lstm_vs_persistence"] == 0.5 and metrics["lstm_vs_ridge_ar"] is None
+    assert metrics["lstm_vs_best_anchor"] is None

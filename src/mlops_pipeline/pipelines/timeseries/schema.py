@@ -149,6 +149,34 @@ class Baselines(StrictModel):
     )
 
 
+class Sarima(StrictModel):
+    """The seasonal ARIMA anchor: ARIMA(p, d, q) plus the season."""
+
+    orders: list[
+        Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2, max_length=2)]
+    ] = Field(
+        default_factory=lambda: [[1, 1], [2, 1]],
+        min_length=1,
+        description="(p, q) pairs tried (d from an ADF test on train); the lowest validation "
+        "RMSE is kept",
+    )
+    native_max_period: PositiveInt = Field(
+        12,
+        description="seasons up to this many rows get a native seasonal (1, 0, 1) part; longer "
+        "ones enter as Fourier terms (a native seasonal state that long is too slow)",
+    )
+    fourier_pairs: Annotated[int, Field(ge=0)] = Field(
+        3, description="sine/cosine pairs of a long season used as regressors"
+    )
+    maxiter: PositiveInt = Field(50, description="likelihood optimiser iterations per fit")
+
+
+class Statistical(StrictModel):
+    """Statistical anchors from statsmodels: Holt-Winters and seasonal ARIMA."""
+
+    sarima: Sarima = Field(default_factory=Sarima, description="the seasonal ARIMA anchor")
+
+
 class Compute(StrictModel):
     """Where and how the models compute (fixed, so results repeat)."""
 
@@ -167,6 +195,10 @@ class LSTMOverrides(StrictModel):
     num_layers: PositiveInt | None = Field(None, description="stacked LSTM layers")
     dropout: float | None = Field(None, ge=0, lt=1, description="dropout between layers")
     residual: bool | None = Field(None, description="predict the change from the last value")
+    normalise: Literal["none", "last", "mean"] | None = Field(
+        None, description="shift each window by its last value or mean (RevIN-style)"
+    )
+    highway: bool | None = Field(None, description="linear autoregressive highway (LSTNet)")
     lr: PositiveFloat | None = Field(None, description="Adam learning rate")
     weight_decay: float | None = Field(None, ge=0, description="Adam weight decay")
     batch_size: PositiveInt | None = Field(None, description="training windows per batch")
@@ -184,6 +216,17 @@ class LSTM(StrictModel):
     num_layers: PositiveInt = Field(description="stacked LSTM layers")
     dropout: float = Field(ge=0, lt=1, description="dropout between layers (num_layers > 1)")
     residual: bool = Field(description="predict the change from the last observed value")
+    normalise: Literal["none", "last", "mean"] = Field(
+        "none",
+        description="per-window normalisation: each window shifted by its own last value or "
+        "mean, feature by feature, the target's shift added back (RevIN-style; handles a level "
+        "or trend outside the training range)",
+    )
+    highway: bool = Field(
+        False,
+        description="add a linear map of the window's target values, trained jointly with the "
+        "LSTM (LSTNet's autoregressive highway; one network, not the ridge)",
+    )
     lr: PositiveFloat = Field(description="Adam learning rate")
     weight_decay: float = Field(ge=0, description="Adam weight decay")
     batch_size: PositiveInt = Field(description="training windows per batch")
@@ -211,6 +254,16 @@ class Report(StrictModel):
         ge=0, description="actuals with |y| <= epsilon are left out of MAPE (and counted)"
     )
     plot_points: PositiveInt = Field(description="last N test points in the forecast plot data")
+    interval_coverage: float = Field(
+        0.9,
+        gt=0,
+        lt=1,
+        description="nominal coverage of the split-conformal prediction intervals (widths from "
+        "the validation residuals; coverage measured on test)",
+    )
+    backtest_folds: PositiveInt = Field(
+        5, description="rolling-origin folds over the test period (parameters fitted on train)"
+    )
 
 
 class Parameters(StrictModel):
@@ -224,6 +277,9 @@ class Parameters(StrictModel):
     checks: Checks = Field(description="limits below/above which the data is refused")
     window: Window = Field(description="the input window and how its length is chosen")
     baselines: Baselines = Field(description="naive baselines and the ridge AR")
+    statistical: Statistical = Field(
+        default_factory=Statistical, description="Holt-Winters and seasonal ARIMA anchors"
+    )
     compute: Compute = Field(description="device and thread counts")
     lstm: LSTM = Field(description="the LSTM forecaster")
     report: Report = Field(description="report settings")

@@ -22,27 +22,38 @@ from .models import (
     train_lstm_candidates,
 )
 from .report import (
+    add_intervals,
     build_leaderboard,
     collect_forecasts,
     headline_metrics,
     report_acf,
+    report_backtest,
     report_details,
     report_forecast,
+    report_intervals,
     report_training_curve,
     score_forecasts,
     select_test_predictions,
 )
+from .statistical import fit_ets, fit_sarima, forecast_ets, forecast_sarima
 
 __all__ = [
+    "add_intervals",
+    "report_backtest",
+    "report_intervals",
     "build_leaderboard",
     "choose_window",
     "collect_forecasts",
     "encode_features",
+    "fit_ets",
     "fit_ridge_ar",
+    "fit_sarima",
     "fit_scaler",
+    "forecast_ets",
     "forecast_lstm",
     "forecast_persistence",
     "forecast_ridge_ar",
+    "forecast_sarima",
     "forecast_seasonal_naive",
     "headline_metrics",
     "make_part_windows",
