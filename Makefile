@@ -11,14 +11,16 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 IMDB_ARCHIVE := data/01_raw/aclImdb_v1.tar.gz
 
-.PHONY: install lock run data plots bench check-repro viz-screenshot test lint format clean help
+.PHONY: install lock run data plots bench check-repro viz-screenshot test test-cluster lint format clean help
 
 help:
 	@echo "make run   - install, fetch the IMDb archive (IMDB_SOURCE=...), dvc repro"
 	@echo "make test  - install, ruff, pytest"
+	@echo "make test-cluster - PostgreSQL + mlflow server on loopback, the tests marked cluster (docs/team.md)"
 	@echo "make lock  - refresh requirements/*.txt (uv pip compile, hashes); make install uses them"
 	@echo "make data  - IMDb archive and co2 series into data/01_raw/, 'dvc add' both"
 	@echo "make plots - dvc plots show -o dvc_plots (vega inlined: works offline)"
+	@echo "make serve - the champion online on http://127.0.0.1:8000 (SERVE_ARGS=\"--port 8080\"; docs/serving.md)"
 	@echo "make bench - every benchmarks/*.py on the real data -> benchmarks/results/<date>.md"
 	@echo "make check-repro - fresh clone + make run in a temp folder; prints git status and dvc metrics diff (empty: reproduced)"
 	@echo "make viz-screenshot - docs/viz.png: kedro viz in headless chromium"
@@ -84,6 +86,12 @@ $(PLOTS_TEMPLATE): $(STAMP)
 plots: $(PLOTS_TEMPLATE)
 	$(BIN)/dvc plots show -o dvc_plots
 
+# The online service (docs/serving.md): the registry's @champion (select_champion's model when
+# there is no registry) with /predict, /metrics, /docs; SERVE_ARGS="--port 8080 --host 0.0.0.0".
+.PHONY: serve
+serve: $(STAMP)
+	$(BIN)/python -m mlops_pipeline.serve $(SERVE_ARGS)
+
 # Every benchmarks/*.py on the real data (long: BENCH_ARGS="--only preprocess,timeseries" picks
 # some, "--report-only" only rebuilds the markdown from the outputs already there).
 # A fresh clone in a temporary folder, `make run` there (~30 min), then `git status --porcelain`
@@ -115,6 +123,12 @@ airflow-check: $(STAMP)
 # pytest exits 5 when it collects nothing: that is a failure here, as every other non-zero code.
 test: lint airflow-check
 	$(BIN)/python -m pytest
+
+# The team setup on real servers (docs/team.md), not part of `make test`: PostgreSQL from
+# Debian's package (installed when missing), `mlflow server` on it with proxied artifacts, the
+# tests marked `cluster` against them; stops everything it started.
+test-cluster: $(STAMP)
+	BIN=$(BIN) .ci/test_cluster.sh
 
 clean:
 	rm -rf $(VENV) .venv-airflow .pytest_cache .ruff_cache

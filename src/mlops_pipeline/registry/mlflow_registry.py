@@ -175,9 +175,14 @@ class Registry(AliasMoves, VersionArtifacts):
         root = self._download(model_uri, what=f"the logged model {model_uri}")
         integrity = manifest_tags(root, root / "artifacts" / model_dir)
         self._ensure_registered_model()
-        version = self.client.create_model_version(
-            self.name, model_uri, run_id=run_id, tags={**(tags or {}), **integrity}
+        # a logged model's URI (models:/m-…) must name its model id: a tracking server checks it
+        model_id = (
+            model_uri.removeprefix("models:/") if model_uri.startswith("models:/m-") else None
         )
+        version = self.client.create_model_version(
+            self.name, model_uri, run_id=run_id, tags={**(tags or {}), **integrity},
+            model_id=model_id,
+        )  # fmt: skip
         try:
             self.verify(int(version.version))
         except BaseException:
