@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -15,7 +16,7 @@ from kedro.framework.startup import bootstrap_project
 from mlops_pipeline.run_lock import RunLockedError, pipeline_lock, pipeline_locks
 
 
-def hold_lock(root: Path, name: str = "baseline") -> subprocess.Popen:
+def hold_lock(root: Path, name: str = "baseline", env: dict | None = None) -> subprocess.Popen:
     """A separate process that holds the lock of pipeline ``name`` under ``root``."""
     script = textwrap.dedent(
         f"""
@@ -26,7 +27,9 @@ def hold_lock(root: Path, name: str = "baseline") -> subprocess.Popen:
             time.sleep(60)
         """
     )
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env
+    )
     assert proc.stdout.readline().strip() == "held"
     return proc
 
@@ -41,7 +44,7 @@ def holder(tmp_path: Path):
 
 def test_second_holder_is_refused_with_the_running_pid(tmp_path, holder):
     refused = pytest.raises(
-        RunLockedError, match=rf"'baseline' is already running: pid {holder.pid}"
+        RunLockedError, match=rf"'baseline' is already running: host .+, pid {holder.pid} "
     )
     with refused, pipeline_lock("baseline", tmp_path):
         pass
@@ -79,6 +82,20 @@ def test_kedro_run_of_a_running_pipeline_refuses_before_any_node(project_copy, m
         with KedroSession.create(project_path=project_copy, env="test") as session, refused:
             session.run(pipeline_names=["baseline"])
         assert not (project_copy / "data/08_reporting/baseline/metrics.json").exists()
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_the_refusal_names_the_holders_host_id(tmp_path, monkeypatch):
+    monkeypatch.delenv("MLOPS_LOCK_URL", raising=False)
+    env = {k: v for k, v in os.environ.items() if k != "MLOPS_LOCK_URL"}
+    proc = hold_lock(tmp_path, env={**env, "MLOPS_HOST_ID": "worker-a"})
+    try:
+        monkeypatch.setenv("MLOPS_HOST_ID", "worker-b")
+        refused = pytest.raises(RunLockedError, match=rf"host worker-a, pid {proc.pid} \(")
+        with refused, pipeline_lock("baseline", tmp_path):
+            pass
     finally:
         proc.kill()
         proc.wait()
