@@ -15,6 +15,7 @@ import pandas as pd
 from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.models.discovery import ModelHandle
 
+from .distributed import predict_positive_dask
 from .predict import predict_positive
 
 logger = logging.getLogger(__name__)
@@ -92,18 +93,25 @@ def score_accepted(
     model: Any = None,
     show_progress: bool = False,
     scored_at: str | None = None,
+    dask_scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Predictions for validated rows with the model in ``handle`` (loaded unless given);
-    ``scored_at`` (ISO time) defaults to now."""
-    model = model or handle.load()
-    proba = predict_positive(
-        model,
-        accepted["text"].tolist(),
-        n_process=n_process,
-        chunk_size=chunk_size,
-        folder=handle.folder,
-        show_progress=show_progress,
-    )
+    ``scored_at`` (ISO time) defaults to now. With ``dask_scheduler`` (an address) the Dask
+    cluster there predicts (:mod:`.distributed`; same probabilities)."""
+    texts = accepted["text"].tolist()
+    if dask_scheduler:
+        proba = predict_positive_dask(
+            handle.folder, texts, address=dask_scheduler, chunk_size=chunk_size
+        )
+    else:
+        proba = predict_positive(
+            model or handle.load(),
+            texts,
+            n_process=n_process,
+            chunk_size=chunk_size,
+            folder=handle.folder,
+            show_progress=show_progress,
+        )
     table = predictions_table(
         accepted,
         proba,

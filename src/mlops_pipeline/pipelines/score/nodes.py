@@ -103,6 +103,7 @@ def predict_batch(
         chunk_size=params["chunk_size"],
         show_progress=True,
         scored_at=counts["started_at"],
+        dask_scheduler=params.get("dask_scheduler"),
     )
     return table, table["probability"].to_numpy()
 

@@ -32,6 +32,11 @@ class Parameters(StrictModel):
         default=2, ge=-1, description="Worker processes for prediction (-1: every core)."
     )
     chunk_size: int = Field(default=1000, ge=1, description="Reviews per worker task.")
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="A Dask scheduler address (`tcp://host:8786`): the chunks are predicted "
+        "on that cluster (same probabilities; `n_process` is then unused). null: locally.",
+    )
     drift_report: bool = Field(
         default=True,
         description="Write a drift report of the batch against the champion's reference "
