@@ -24,7 +24,7 @@ DECISION = {
 
 
 def test_the_last_node_turns_the_decision_into_its_summary():
-    pipeline = create_pipeline().only_nodes("retrain_summary")
+    pipeline = create_pipeline().only_nodes("retrain.retrain_summary")
     assert pipeline.outputs() == {"retrain_run_summary"}
     catalog = DataCatalog(
         {"retrain_last_decision": MemoryDataset(DECISION), "retrain_run_summary": MemoryDataset()}

@@ -50,10 +50,10 @@ def drift_report(
     result = champion_drift(setup, current, current_proba)
     summary = {**result.summary, "champion": champion_info}
     html = report_html(summary, result.snapshot)
-    return html, snapshot_dict(result.snapshot), summary, headline_metrics(summary)
+    return html, snapshot_dict(result.snapshot), summary, drift_metrics(summary)
 
 
-def headline_metrics(summary: dict[str, Any]) -> dict[str, Any]:
+def drift_metrics(summary: dict[str, Any]) -> dict[str, Any]:
     """Few stable numbers for ``dvc metrics``: the gate and the main scores."""
     signals = summary["signals"]
     quality = summary.get("quality") or {}

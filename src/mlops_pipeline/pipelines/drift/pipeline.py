@@ -69,4 +69,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="drift",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="drift",
+        prefix_datasets_with_namespace=False,
     )

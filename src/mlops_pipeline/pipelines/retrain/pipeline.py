@@ -48,4 +48,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="retrain",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="retrain",
+        prefix_datasets_with_namespace=False,
     )

@@ -126,4 +126,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="score",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="score",
+        prefix_datasets_with_namespace=False,
     )
