@@ -61,6 +61,7 @@ ARGS: dict[str, tuple[Any, Any]] = {
     "preprocess": ([], ["--limit", "5000"]),
     "timeseries": ([], ["--seeds", "42"]),
     "retrain_simulation": ([], ["--launch-rows", "2000", "--batch-rows", "500"]),
+    "serve": (["--demo-swap", "--demo-gate"], ["--single", "100", "--batches", "5"]),
 }
 #: Kedro's rich log lines (a timestamp, or the wrapped continuation of one): not results
 _LOG_LINE = re.compile(r"^(\[\d\d/\d\d/\d\d|\s{20,}\S|\d{4}-\d\d-\d\d[ T]\d\d:)")

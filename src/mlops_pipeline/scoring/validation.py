@@ -27,7 +27,9 @@ import io
 import json
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,13 +113,12 @@ def _as_text(value: object) -> str | None:
         return str(value)
 
 
-def _cleaned(texts: np.ndarray) -> list[str]:
-    """The project's light cleaning (HTML tags, entities, URLs, whitespace) of each text."""
+def _cleaner() -> Any:
+    """The project's light cleaning (HTML tags, entities, URLs, whitespace)."""
     # why local: mlops_pipeline.text loads spaCy (4 s); reading a batch never needs it
     from mlops_pipeline.text.cleaning import TextCleaner
 
-    cleaner = TextCleaner()
-    return [cleaner.light(t) for t in texts]
+    return TextCleaner()
 
 
 def _decode(value: object) -> object:
@@ -142,6 +143,73 @@ def _is_undecodable(value: object) -> bool:
     return False
 
 
+def _is_missing(value: object) -> bool:
+    """A missing cell as ``pd.isna`` sees one (None, NaN, NA, NaT); containers are not."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return bool(np.isnat(value))
+    return False
+
+
+def check_reviews(
+    ids: Sequence[object], texts: Sequence[object], *, max_chars: int
+) -> tuple[list[str], list[str], list[object]]:
+    """The review rules of this module, row by row, in plain Python (no DataFrame): the one
+    implementation behind :func:`validate_reviews` (``score``, the retrain intake) and the
+    online service (``mlops_pipeline.serve``), which calls it per request.
+
+    Returns ``(reasons, id_texts, texts)``: per row the reject reason (``""`` when the row is
+    accepted; labels are :func:`validate_reviews`' business), the id as text (``""`` when it
+    is missing or invalid) and the text (bytes decoded when they are UTF-8)."""
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be >= 1, got {max_chars}")
+    cleaner = None
+    seen: set[str] = set()
+    reasons: list[str] = []
+    id_texts: list[str] = []
+    decoded: list[object] = []
+    for raw_id, raw_text in zip(ids, texts, strict=True):
+        reason = ""
+        id_text = _id_text(raw_id)
+        if id_text is None:
+            reason, id_text = "invalid_id", ""
+        elif id_text == "":
+            reason = "missing_id"
+        elif id_text in seen:
+            reason = "duplicate_id"
+        else:
+            seen.add(id_text)
+        text = _decode(raw_text)
+        is_str = isinstance(text, str)
+        if reason:
+            pass
+        elif _is_missing(text):
+            reason = "missing_text"
+        elif not is_str and not isinstance(text, (bytes, bytearray)):
+            reason = "not_a_string"
+        elif _is_undecodable(text):
+            reason = "undecodable"
+        elif "\x00" in text:
+            reason = "nul_byte"
+        else:
+            if cleaner is None:
+                cleaner = _cleaner()
+            cleaned = cleaner.light(text)
+            if cleaned == "":
+                reason = "empty_text"
+            elif not _LETTER.search(cleaned):
+                reason = "no_words"
+            elif len(text) > max_chars:
+                reason = "too_long"
+        reasons.append(reason)
+        id_texts.append(id_text)
+        decoded.append(text)
+    return reasons, id_texts, decoded
+
+
 def validate_reviews(
     frame: pd.DataFrame,
     *,
@@ -162,40 +230,19 @@ def validate_reviews(
         raise ValueError(f"max_chars must be >= 1, got {max_chars}")
     id_col = _id_column(frame, source)
     n = len(frame)
-    reason = np.full(n, "", dtype=object)
 
     def mark(mask: np.ndarray, why: str) -> None:
         reason[(reason == "") & mask] = why
 
-    id_text = np.array([_id_text(v) for v in frame[id_col].to_numpy(dtype=object)], object)
-    id_invalid = np.array([v is None for v in id_text], dtype=bool)
-    id_missing = ~id_invalid & (id_text == "")
-    mark(id_missing, "missing_id")
-    mark(id_invalid, "invalid_id")
-    id_ok = ~id_missing & ~id_invalid
-    id_str = np.where(id_ok, id_text, "").astype(object)
-    duplicated = pd.Series(id_str).where(id_ok).duplicated(keep="first").to_numpy()
-    mark(duplicated & id_ok, "duplicate_id")
-
-    texts = frame["text"].map(_decode).to_numpy(dtype=object)
-    text_missing = pd.isna(pd.Series(texts, dtype=object)).to_numpy()
-    mark(text_missing, "missing_text")
-    is_str = np.fromiter((isinstance(t, str) for t in texts), dtype=bool, count=n)
-    is_bytes = np.fromiter((isinstance(t, (bytes, bytearray)) for t in texts), bool, count=n)
-    mark(~text_missing & ~is_str & ~is_bytes, "not_a_string")
-    undecodable = np.zeros(n, dtype=bool)
-    check = is_str | is_bytes
-    undecodable[check] = [_is_undecodable(t) for t in texts[check]]
-    mark(undecodable, "undecodable")
-    str_texts = pd.Series(np.where(is_str, texts, ""), dtype=object)
-    mark(is_str & str_texts.str.contains("\x00", regex=False).to_numpy(), "nul_byte")
-    check = is_str & (reason == "")
-    cleaned = np.full(n, "", dtype=object)
-    cleaned[check] = _cleaned(texts[check])
-    mark(check & (cleaned == ""), "empty_text")
-    has_letter = np.fromiter((bool(_LETTER.search(t)) for t in cleaned), dtype=bool, count=n)
-    mark(check & ~has_letter, "no_words")
-    mark(is_str & (str_texts.str.len() > max_chars).to_numpy(), "too_long")
+    reasons, id_texts, decoded = check_reviews(
+        frame[id_col].to_numpy(dtype=object), frame["text"].to_numpy(dtype=object),
+        max_chars=max_chars,
+    )  # fmt: skip
+    reason = np.array(reasons, dtype=object)
+    id_str = np.array(id_texts, dtype=object)
+    texts = np.empty(n, dtype=object)  # filled one by one: a list value stays one cell
+    for i, text in enumerate(decoded):
+        texts[i] = text
 
     has_label = "label" in frame.columns
     labels = None
