@@ -1,7 +1,7 @@
 """Load benchmark of the online service against MLflow's scoring server, side by side (issue 31).
 
     python benchmarks/serve.py [--single 600 --rate 50 --concurrency 4 --batches 40]
-                               [--demo-swap] [--demo-gate] [--out FILE.md]
+                               [--demo-swap] [--demo-gate] [--demos-only] [--out FILE.json]
 
 On a temporary MLflow store (``MLFLOW_TRACKING_URI``: the project's own ``mlflow/`` is never
 touched) ``python -m mlops_pipeline.registry init`` registers the real champion (best val
