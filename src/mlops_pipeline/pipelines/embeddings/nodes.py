@@ -16,6 +16,7 @@ import pandas as pd
 
 from mlops_pipeline import folds
 from mlops_pipeline.embeddings import POOLINGS, DocumentEmbedder, compute_idf, train_embedding
+from mlops_pipeline.embeddings.paragraph import ParagraphEmbedder, train_doc2vec
 from mlops_pipeline.features import probe_val_accuracy
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,43 @@ def train_fasttext(
 ) -> tuple[Any, dict[str, Any]]:
     """gensim FastText on the corpus, and its training numbers (sizes and speed)."""
     return train_embedding("fasttext", _sentences(corpus), params, seed, workers)
+
+
+def train_paragraph_vectors(
+    corpus: pd.DataFrame,
+    params: dict[str, Any],
+    inference: dict[str, Any],
+    workers: int | None,
+    seed: int,
+) -> tuple[ParagraphEmbedder, dict[str, Any]]:
+    """Doc2Vec on the corpus (fit + val + unsup), kept as a pickle-free inferrer."""
+    model, stats = train_doc2vec(_sentences(corpus), params, seed, workers or 1)
+    embedder = ParagraphEmbedder.from_gensim(
+        model, inference["epochs"], seed, inference["alpha"], inference["min_alpha"]
+    )
+    return embedder, stats
+
+
+def paragraph_vectors(embedder: ParagraphEmbedder, docs: pd.DataFrame) -> np.ndarray:
+    """Inferred paragraph vectors of one fold (every fold inferred alike: no train/serve skew)."""
+    return embedder.transform(docs["tokens"])
+
+
+def probe_paragraph_vectors(
+    x_fit: np.ndarray,
+    x_val: np.ndarray,
+    fit_docs: pd.DataFrame,
+    val_docs: pd.DataFrame,
+    options: dict[str, Any],
+    seed: int,
+) -> dict[str, float | None]:
+    """Val accuracy of a logistic regression trained on the ``fit`` paragraph vectors."""
+    acc = None
+    if options.get("enabled", True):
+        y_fit, y_val = fit_docs["label"], val_docs["label"]
+        acc = probe_val_accuracy(x_fit, y_fit, x_val, y_val, options.get("C", 1.0), seed)
+    logger.info("embeddings: doc2vec LR probe val accuracy %s", acc)
+    return {"inferred": None if acc is None else round(acc, 5)}
 
 
 def build_embedder(model: Any, idf: dict[str, Any], pooling: str) -> DocumentEmbedder:
@@ -136,13 +174,16 @@ def _round(value: float | None) -> float | None:
 
 
 def report_training_speed(
-    word2vec_training: dict[str, Any], fasttext_training: dict[str, Any]
+    word2vec_training: dict[str, Any],
+    fasttext_training: dict[str, Any],
+    doc2vec_training: dict[str, Any],
 ) -> dict[str, Any]:
     """Training seconds and tokens/s per family: a timings file, never a metric."""
     keys = ("workers", "vocab_seconds", "train_seconds", "tokens_per_second")
     return {
         "word2vec": {k: word2vec_training[k] for k in keys},
         "fasttext": {k: fasttext_training[k] for k in keys},
+        "doc2vec": {k: doc2vec_training[k] for k in keys},
     }
 
 
@@ -153,6 +194,8 @@ def report_embeddings(
     fasttext_probe: dict[str, Any],
     word2vec_training: dict[str, Any],
     fasttext_training: dict[str, Any],
+    doc2vec_probe: dict[str, Any],
+    doc2vec_training: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, Any], str]:
     """Headline metrics, the full details and a Markdown report (no timings anywhere)."""
     corpus_keys = ("sentences", "corpus_tokens", "epochs")
@@ -175,7 +218,16 @@ def report_embeddings(
         }
         for family, d in details.items()
     }
-    return metrics, details, _markdown(details)
+    corpus = {k: doc2vec_training[k] for k in (*corpus_keys, "vocabulary_size")}
+    metrics["doc2vec"] = {"probe_val_accuracy_inferred": doc2vec_probe["inferred"]}
+    markdown = _markdown(details) + (
+        f"\n## doc2vec (paragraph vectors)\n\nPV trained on {corpus['sentences']} reviews "
+        f"({corpus['corpus_tokens']} tokens, {corpus['epochs']} epochs, vocabulary "
+        f"{corpus['vocabulary_size']}); every fold's vectors inferred. Probe val accuracy: "
+        f"{doc2vec_probe['inferred']}\n"
+    )
+    details = {**details, "doc2vec": {"corpus": corpus, "probe_val_accuracy": doc2vec_probe}}
+    return metrics, details, markdown
 
 
 def _markdown(details: dict[str, dict[str, Any]]) -> str:

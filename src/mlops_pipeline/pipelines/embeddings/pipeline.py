@@ -1,6 +1,7 @@
 """Pipeline ``embeddings``: corpus and documents -> train IDF; per family (Word2Vec, FastText)
-train -> embedder -> document vectors per fold -> probe and summarise; then the reports. Nodes
-are listed literally (the graph is the story)."""
+train -> embedder -> document vectors per fold -> probe and summarise; paragraph vectors
+(Doc2Vec) train -> inferred vectors per fold -> probe; then the reports. Nodes are listed
+literally (the graph is the story)."""
 
 from kedro.pipeline import Pipeline, node
 
@@ -8,13 +9,16 @@ from .nodes import (
     build_embedder,
     compute_train_idf,
     document_vectors,
+    paragraph_vectors,
     probe,
+    probe_paragraph_vectors,
     report_embeddings,
     report_training_speed,
     select_corpus,
     select_documents,
     summarise,
     train_fasttext,
+    train_paragraph_vectors,
     train_word2vec,
 )
 
@@ -170,8 +174,55 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="embeddings_summarise_fasttext",
             ),
             node(
+                train_paragraph_vectors,
+                inputs=[
+                    "embeddings_corpus",
+                    "params:embeddings.doc2vec",
+                    "params:embeddings.doc2vec_inference",
+                    "params:embeddings.workers",
+                    "params:common.seed",
+                ],
+                outputs=["embeddings_doc2vec_embedder", "embeddings_doc2vec_training"],
+                name="embeddings_train_doc2vec",
+            ),
+            node(
+                paragraph_vectors,
+                inputs=["embeddings_doc2vec_embedder", "embeddings_documents_fit"],
+                outputs="embeddings_doc2vec_inferred_fit",
+                name="embeddings_doc2vec_vectors_fit",
+            ),
+            node(
+                paragraph_vectors,
+                inputs=["embeddings_doc2vec_embedder", "embeddings_documents_val"],
+                outputs="embeddings_doc2vec_inferred_val",
+                name="embeddings_doc2vec_vectors_val",
+            ),
+            node(
+                paragraph_vectors,
+                inputs=["embeddings_doc2vec_embedder", "embeddings_documents_test"],
+                outputs="embeddings_doc2vec_inferred_test",
+                name="embeddings_doc2vec_vectors_test",
+            ),
+            node(
+                probe_paragraph_vectors,
+                inputs=[
+                    "embeddings_doc2vec_inferred_fit",
+                    "embeddings_doc2vec_inferred_val",
+                    "embeddings_documents_fit",
+                    "embeddings_documents_val",
+                    "params:embeddings.probe",
+                    "params:common.seed",
+                ],
+                outputs="embeddings_doc2vec_probe",
+                name="embeddings_probe_doc2vec",
+            ),
+            node(
                 report_training_speed,
-                inputs=["embeddings_word2vec_training", "embeddings_fasttext_training"],
+                inputs=[
+                    "embeddings_word2vec_training",
+                    "embeddings_fasttext_training",
+                    "embeddings_doc2vec_training",
+                ],
                 outputs="embeddings_timings",
                 name="embeddings_report_training_speed",
             ),
@@ -184,6 +235,8 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "embeddings_fasttext_probe",
                     "embeddings_word2vec_training",
                     "embeddings_fasttext_training",
+                    "embeddings_doc2vec_probe",
+                    "embeddings_doc2vec_training",
                 ],
                 outputs=["embeddings_metrics", "embeddings_details", "embeddings_report"],
                 name="embeddings_report",

@@ -51,6 +51,31 @@ class FastTextOptions(Word2VecOptions):
     )
 
 
+class Doc2VecOptions(StrictModel):
+    """gensim `Doc2Vec` options (negative sampling only)."""
+
+    dm: Literal[0, 1] = Field(default=0, description="0 = PV-DBOW, 1 = PV-DM.")
+    vector_size: int = Field(default=100, ge=1, description="Dimensions of the paragraph vectors.")
+    window: int = Field(default=5, ge=1, description="Context words on each side (PV-DM).")
+    min_count: int = Field(default=5, ge=1, description="Ignore words rarer than this.")
+    epochs: int = Field(default=10, ge=1, description="Passes over the corpus.")
+    negative: int = Field(default=5, ge=1, description="Negative samples per positive one.")
+    sample: float = Field(
+        default=0.001, ge=0.0, description="Down-sampling threshold of frequent words (0 = off)."
+    )
+    dbow_words: Literal[0, 1] = Field(
+        default=0, description="1 = also train skip-gram word vectors in PV-DBOW (slower)."
+    )
+
+
+class Doc2VecInference(StrictModel):
+    """How a new document's paragraph vector is inferred (the served path and every fold)."""
+
+    epochs: int = Field(ge=1, description="Inference passes per document (cost ~ linear).")
+    alpha: float = Field(default=0.025, gt=0.0, description="Initial learning rate.")
+    min_alpha: float = Field(default=0.0001, gt=0.0, description="Final learning rate.")
+
+
 class Probe(StrictModel):
     """Logistic-regression probe: trained on `fit` document vectors, accuracy on `val`."""
 
@@ -87,5 +112,9 @@ class Parameters(StrictModel):
     )
     word2vec: Word2VecOptions = Field(description="Word2Vec training options.")
     fasttext: FastTextOptions = Field(description="FastText training options.")
+    doc2vec: Doc2VecOptions = Field(description="Paragraph-vector (Doc2Vec) training options.")
+    doc2vec_inference: Doc2VecInference = Field(
+        description="Inference of paragraph vectors for every fold and for new text."
+    )
     probe: Probe = Field(description="The logistic-regression probe of each pooling.")
     report: Report = Field(description="Nearest neighbours, similarities and OOV probes.")

@@ -43,6 +43,13 @@ REPRESENTATIONS: dict[str, tuple[str, str, str, str | None]] = {
         "embeddings_fasttext_embedder",
         "tfidf",
     ),
+    # paragraph vectors (Doc2Vec), inferred for every fold by the embedder the model bundles
+    "doc2vec": (
+        "embeddings_doc2vec_inferred",
+        "embeddings_rows",
+        "embeddings_doc2vec_embedder",
+        None,
+    ),
 }
 
 

@@ -17,8 +17,9 @@ from mlops_pipeline.params import StrictModel, unknown_keys
 
 Family = Literal["logreg", "linear_svm", "mnb", "nbsvm"]
 Features = Literal[
-    "bow", "tfidf", "ngrams", "word2vec_mean", "word2vec_tfidf", "fasttext_mean", "fasttext_tfidf"
-]
+    "bow", "tfidf", "ngrams", "word2vec_mean", "word2vec_tfidf", "fasttext_mean", "fasttext_tfidf",
+    "doc2vec",
+]  # fmt: skip
 #: Families that need non-negative count / TF-IDF features (not dense embeddings).
 SPARSE_ONLY = ("mnb", "nbsvm")
 #: Representations of the features stage (sparse n-gram matrices).
@@ -120,7 +121,7 @@ class ModelSpec(StrictModel):
     features: Features = Field(
         description=(
             "Representation: `bow` / `tfidf` / `ngrams` (features stage) or `word2vec_mean`, "
-            "`word2vec_tfidf`, `fasttext_mean`, `fasttext_tfidf` (embeddings stage)."
+            "`word2vec_tfidf`, `fasttext_mean`, `fasttext_tfidf`, `doc2vec` (embeddings stage)."
         )
     )
     model_id: str | None = Field(
