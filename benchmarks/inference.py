@@ -112,6 +112,7 @@ def classical(rows: pd.DataFrame, runs: int) -> list[str]:
 
 def neural(name: str, folder: str, rows: pd.DataFrame, args: argparse.Namespace) -> list[str]:
     model = load_model(MODELS / folder)
+    model.config["cpu_threads"] = args.threads or model.config["cpu_threads"]
     model.use_runtime(None, None)
     reviews = args.bert_reviews if name == "bert" else args.neural_reviews
     texts = rows["text"].tolist()[:reviews]
@@ -143,6 +144,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--neural-reviews", type=int, default=320, help="LSTM reviews timed")
     parser.add_argument("--bert-reviews", type=int, default=64, help="BERT reviews timed")
+    parser.add_argument("--threads", type=int, default=None, help="override cpu_threads")
     parser.add_argument("--agree-rows", type=int, default=2000, help="subset rows compared")
     args = parser.parse_args()
     rows = subset_texts()

@@ -90,6 +90,8 @@ def test_auto_takes_int8_only_within_the_tolerance() -> None:
     probas = {"torch": torch_p, "onnx_fp32": torch_p + 1e-7, "onnx_int8": int8}
     assert choose_runtime(labels, probas, "auto", 0.3)["serve"] == "onnx_fp32"
     assert choose_runtime(labels, probas, "auto", 1.0)["serve"] == "onnx_int8"
+    better = {**probas, "onnx_int8": np.where(labels == 1, 0.9, 0.1), "torch": int8}
+    assert choose_runtime(labels, better, "auto", 0.3)["serve"] == "torch"  # |delta| counts
     worse = {**probas, "onnx_fp32": int8}
     record = choose_runtime(labels, worse, "auto", 0.3)
     assert record["serve"] == "torch" and record["val"]["onnx_int8"]["max_abs_dp"] == 0.7

@@ -87,8 +87,10 @@ def choose_runtime(
 ) -> dict[str, Any]:
     """The decision record: per runtime its val accuracy and max |p - p_torch|, and ``serve``.
 
-    ``serve="auto"`` takes the first of ``onnx_int8``, ``onnx_fp32`` whose accuracy is at most
-    ``tolerance_pt`` points below torch's, else ``torch``; any other value is taken as asked.
+    ``serve="auto"`` takes the first of ``onnx_int8``, ``onnx_fp32`` whose accuracy is within
+    ``tolerance_pt`` points of torch's, either way (a runtime that scores much *better* on val
+    is a different model, not the same one served faster), else ``torch``; any other value is
+    taken as asked.
     """
     torch_p = np.asarray(probas["torch"], dtype=np.float64)
     record: dict[str, Any] = {"tolerance_pt": float(tolerance_pt), "val": {}}
@@ -104,7 +106,7 @@ def choose_runtime(
         name
         for name in ("onnx_int8", "onnx_fp32")
         if name in record["val"]
-        and (base - record["val"][name]["accuracy"]) * 100.0 <= float(tolerance_pt) + 1e-9
+        and abs(base - record["val"][name]["accuracy"]) * 100.0 <= float(tolerance_pt) + 1e-9
     ]
     record["serve"] = serve if serve != "auto" else (within[0] if within else "torch")
     return record
