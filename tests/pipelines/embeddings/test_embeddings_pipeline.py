@@ -100,12 +100,15 @@ def test_word_vectors_live_in_the_feature_layer() -> None:
 
 def test_nodes_are_named_steps_tagged_with_the_pipeline() -> None:
     pipeline = create_pipeline()
-    names = {n.name for n in pipeline.nodes}
+    names = {n.name.removeprefix("embeddings.") for n in pipeline.nodes}
     assert {"embeddings_train_word2vec", "embeddings_word2vec_vectors_test"} <= names
     assert {"embeddings_probe_fasttext", "embeddings_report"} <= names
     assert all("embeddings" in n.tags for n in pipeline.nodes)
     train_inputs = {
-        i for n in pipeline.nodes if n.name.startswith("embeddings_train_") for i in n.inputs
+        i
+        for n in pipeline.nodes
+        if n.name.startswith("embeddings.embeddings_train_")
+        for i in n.inputs
     }
     assert not any("test" in i for i in train_inputs)
 

@@ -243,4 +243,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="embeddings",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="embeddings",
+        prefix_datasets_with_namespace=False,
     )

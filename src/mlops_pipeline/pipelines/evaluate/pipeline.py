@@ -125,4 +125,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="evaluate",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="evaluate",
+        prefix_datasets_with_namespace=False,
     )

@@ -110,4 +110,10 @@ def create_pipeline(representations: list[str] | None = None, **kwargs) -> Pipel
             name="train_classical_val_predictions",
         )
     )
-    return Pipeline(nodes, tags="train_classical")
+    # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+    return Pipeline(
+        nodes,
+        tags="train_classical",
+        namespace="train_classical",
+        prefix_datasets_with_namespace=False,
+    )

@@ -78,4 +78,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="train_ensemble",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="train_ensemble",
+        prefix_datasets_with_namespace=False,
     )
