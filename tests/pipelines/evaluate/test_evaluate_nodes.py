@@ -90,7 +90,7 @@ def test_predictions_metrics_and_speed(scored, test_rows):
     assert list(predictions.columns) == ["review_id", "model_id", "proba"]
     assert len(predictions) == 2 * len(test_rows)
     assert set(scores["logreg__tfidf"]) == set(METRIC_KEYS) - {"train_rows", "size_bytes"}
-    headline = nodes.headline_metrics(scores)
+    headline = nodes.evaluation_metrics(scores)
     assert headline["mnb__bow"].keys() == {"accuracy", "f1", "roc_auc"}
     assert {"latency_ms_median", "throughput_reviews_per_s"} <= set(timings["logreg__tfidf"])
     assert cards["logreg__tfidf"]["model_id"] == "logreg__tfidf"

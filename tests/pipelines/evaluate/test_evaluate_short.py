@@ -48,9 +48,9 @@ def test_short_rows_scores_metrics_and_leaderboard(tmp_path: Path, test_rows: pd
     }
     test_predictions, cards = nodes.predict_test(test_rows, models)
     scores = nodes.score_predictions(test_predictions, test_rows)
-    assert nodes.headline_metrics(scores, short_scores)["logreg__tfidf"]["short_accuracy"] == round(
-        float(expected), 5
-    )
+    assert nodes.evaluation_metrics(scores, short_scores)["logreg__tfidf"][
+        "short_accuracy"
+    ] == round(float(expected), 5)
     timings = nodes.measure_speed(test_rows, models, PARAMS, 0)
     board, markdown = nodes.leaderboard(scores, timings, cards, short_scores)
     assert board.loc[0, "short_accuracy"] == round(float(expected), 5)

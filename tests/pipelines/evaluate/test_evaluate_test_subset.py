@@ -75,7 +75,7 @@ def test_subset_scored_models_see_only_the_subset_and_all_report_it(test_rows, m
     expected = np.mean((logreg.loc[subset, "proba"].to_numpy() >= 0.5) == (labels == 1))
     assert scores["logreg__tfidf"]["subset_accuracy"] == round(float(expected), 5)
     assert scores["logreg__tfidf"]["subset_rows"] == 20
-    headline = nodes.headline_metrics(scores)
+    headline = nodes.evaluation_metrics(scores)
     assert set(headline["bert__tiny"]) == {"accuracy", "f1", "roc_auc", "subset_accuracy"}
     timings = nodes.measure_speed(test_rows, models, PARAMS, 0)
     board, markdown = nodes.leaderboard(scores, timings, cards)

@@ -18,9 +18,9 @@ from mlops_pipeline.models.base import split_run_info
 from mlops_pipeline.models.classical import make_estimator, select_on_val
 from mlops_pipeline.pipelines.train_classical import create_pipeline
 from mlops_pipeline.pipelines.train_classical.nodes import (
+    classical_metrics,
     collect_models,
     combinations,
-    headline_metrics,
     train_representation,
     val_predictions,
 )
@@ -131,7 +131,7 @@ def test_collect_headline_metrics_and_val_predictions():
     )
     all_models, details, reports = collect_models(models, report, {}, {})
     assert sorted(all_models) == sorted(details) == ["logreg__tfidf", "nbsvm__tfidf"]
-    metrics = headline_metrics(reports)
+    metrics = classical_metrics(reports)
     assert set(metrics["logreg__tfidf"]) == {"val_accuracy", "val_roc_auc"}
     assert "seconds" not in str(metrics)  # wall times live in node_timings.json only
     preds = val_predictions(reports)

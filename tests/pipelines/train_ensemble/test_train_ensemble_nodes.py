@@ -16,7 +16,7 @@ from mlops_pipeline.pipelines.train_ensemble import create_pipeline
 from mlops_pipeline.pipelines.train_ensemble.nodes import (
     build_ensemble,
     candidate_table,
-    headline_metrics,
+    ensemble_metrics,
     select,
     val_labels,
     val_predictions,
@@ -108,7 +108,7 @@ def test_val_metrics_are_the_cross_fitted_predictions_scores(members) -> None:
     assert card.val_metrics["accuracy"] == expected["accuracy"]
     assert card.val_metrics["rows"] == len(table)
     assert set(card.params["weights"]) == set(state["members"]) == set(details["weights"])
-    metrics = headline_metrics(state)
+    metrics = ensemble_metrics(state)
     assert metrics["val_accuracy"] == card.val_metrics["accuracy"]
     assert "seconds" not in str(metrics)
 

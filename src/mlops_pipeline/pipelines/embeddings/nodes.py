@@ -187,6 +187,21 @@ def report_training_speed(
     }
 
 
+CORPUS_KEYS = ("sentences", "corpus_tokens", "epochs")
+
+
+def _doc2vec_section(training: dict[str, Any], probe: dict[str, Any]) -> tuple[dict, str]:
+    """The paragraph vectors' details and their Markdown paragraph."""
+    corpus = {k: training[k] for k in (*CORPUS_KEYS, "vocabulary_size")}
+    markdown = (
+        f"\n## doc2vec (paragraph vectors)\n\nPV trained on {corpus['sentences']} reviews "
+        f"({corpus['corpus_tokens']} tokens, {corpus['epochs']} epochs, vocabulary "
+        f"{corpus['vocabulary_size']}); every fold's vectors inferred. Probe val accuracy: "
+        f"{probe['inferred']}\n"
+    )
+    return {"corpus": corpus, "probe_val_accuracy": probe}, markdown
+
+
 def report_embeddings(
     word2vec_summary: dict[str, Any],
     fasttext_summary: dict[str, Any],
@@ -198,18 +213,16 @@ def report_embeddings(
     doc2vec_training: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, Any], str]:
     """Headline metrics, the full details and a Markdown report (no timings anywhere)."""
-    corpus_keys = ("sentences", "corpus_tokens", "epochs")
     details = {
-        "word2vec": {
-            **word2vec_summary,
-            "corpus": {k: word2vec_training[k] for k in corpus_keys},
-            "probe_val_accuracy": word2vec_probe,
-        },
-        "fasttext": {
-            **fasttext_summary,
-            "corpus": {k: fasttext_training[k] for k in corpus_keys},
-            "probe_val_accuracy": fasttext_probe,
-        },
+        family: {
+            **summary,
+            "corpus": {k: training[k] for k in CORPUS_KEYS},
+            "probe_val_accuracy": probe,
+        }
+        for family, summary, training, probe in (
+            ("word2vec", word2vec_summary, word2vec_training, word2vec_probe),
+            ("fasttext", fasttext_summary, fasttext_training, fasttext_probe),
+        )
     }
     metrics = {
         family: {
@@ -218,16 +231,9 @@ def report_embeddings(
         }
         for family, d in details.items()
     }
-    corpus = {k: doc2vec_training[k] for k in (*corpus_keys, "vocabulary_size")}
     metrics["doc2vec"] = {"probe_val_accuracy_inferred": doc2vec_probe["inferred"]}
-    markdown = _markdown(details) + (
-        f"\n## doc2vec (paragraph vectors)\n\nPV trained on {corpus['sentences']} reviews "
-        f"({corpus['corpus_tokens']} tokens, {corpus['epochs']} epochs, vocabulary "
-        f"{corpus['vocabulary_size']}); every fold's vectors inferred. Probe val accuracy: "
-        f"{doc2vec_probe['inferred']}\n"
-    )
-    details = {**details, "doc2vec": {"corpus": corpus, "probe_val_accuracy": doc2vec_probe}}
-    return metrics, details, markdown
+    doc2vec, doc2vec_markdown = _doc2vec_section(doc2vec_training, doc2vec_probe)
+    return metrics, {**details, "doc2vec": doc2vec}, _markdown(details) + doc2vec_markdown
 
 
 def _markdown(details: dict[str, dict[str, Any]]) -> str:

@@ -186,7 +186,7 @@ def score_predictions(
     return scores
 
 
-def headline_metrics(
+def evaluation_metrics(
     scores: Mapping[str, Mapping[str, Any]], short_scores: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """``metrics.json``: accuracy, F1, ROC-AUC, subset and one-sentence accuracy per model

@@ -15,8 +15,8 @@ from mlops_pipeline.models.discovery import MODEL_INPUTS
 
 from .nodes import (
     curve_data,
+    evaluation_metrics,
     figures,
-    headline_metrics,
     leaderboard,
     measure_speed,
     merge_model_sets,
@@ -78,7 +78,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="evaluate_score_short",
             ),
             node(
-                headline_metrics,
+                evaluation_metrics,
                 ["evaluate_scores", "evaluate_short_scores"],
                 "evaluate_metrics",
                 name="evaluate_headline_metrics",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -76,6 +77,74 @@ def _stack(a: Any, b: Any) -> Any:
     return sp.vstack([a, b], format="csr") if sp.issparse(a) else np.vstack([a, b])
 
 
+@dataclass(frozen=True)
+class _Folds:
+    """The fit and val matrices with their labels, and their stack (the refit's data)."""
+
+    x_fit: Any
+    y_fit: np.ndarray
+    x_val: Any
+    y_val: np.ndarray
+    val_ids: np.ndarray
+    x_train: Any
+    y_train: np.ndarray
+    data_hash: str
+
+
+def _folds(x_fit: Any, x_val: Any, rows: pd.DataFrame) -> _Folds:
+    y_fit = fold_labels(rows, "fit", x_fit.shape[0])
+    val_rows = fold_rows(rows, "val", x_val.shape[0])
+    y_val = val_rows["label"].astype(int).to_numpy()
+    x_train, y_train = _stack(x_fit, x_val), np.concatenate([y_fit, y_val])
+    return _Folds(
+        x_fit, y_fit, x_val, y_val, val_rows["review_id"].to_numpy(), x_train, y_train,
+        hash_arrays(x_train, y_train),
+    )  # fmt: skip
+
+
+def _fit_one(
+    spec: dict[str, Any], folds: _Folds, representation: Any, preprocess_config: dict, seed: int
+) -> tuple[ClassicalTextModel, dict[str, Any]]:
+    """Choose ``spec``'s hyper-parameters (and n-gram range) on val, refit on fit + val."""
+    selection, model_representation, columns = _select_with_ngram_range(
+        folds.x_fit, folds.y_fit, folds.x_val, folds.y_val, spec, representation, seed
+    )
+    x_model = folds.x_train if columns is None else folds.x_train[:, columns]
+    model = ClassicalTextModel(
+        preprocess_config,
+        model_representation,
+        spec["family"],
+        selection["best_params"],
+        model_id=spec["model_id"],
+        features=spec["features"],
+        seed=seed,
+    ).fit_matrix(x_model, folds.y_train, data_hash=folds.data_hash)
+    logger.info(
+        "train_classical %s: best %s val accuracy %.4f; refit on %d rows in %.1f s",
+        spec["model_id"], selection["best_params"], selection["val_accuracy"],
+        folds.x_train.shape[0], model.card.train_seconds,
+    )  # fmt: skip
+    model.card.val_metrics = {
+        "accuracy": selection["val_accuracy"],
+        "roc_auc": selection["val_roc_auc"],
+        "rows": selection["val_rows"],
+    }
+    model.card.extra["selection"] = {
+        "fit_rows": selection["fit_rows"],
+        "candidates": selection["candidates"],
+        "refit": "fit+val",
+    }
+    return model, {
+        **selection,
+        "n_features": int(x_model.shape[1]),
+        "val_review_id": folds.val_ids,
+        "family": spec["family"],
+        "features": spec["features"],
+        "refit_seconds": model.card.train_seconds,
+        "train_rows": model.card.train_rows,
+    }
+
+
 def train_representation(
     x_fit: Any,
     x_val: Any,
@@ -99,56 +168,14 @@ def train_representation(
         representation = copy.copy(representation)
         representation.pooling = pooling
     preprocess_config = TextPreprocessor(preprocess_params).to_config()
-    y_fit = fold_labels(rows, "fit", x_fit.shape[0])
-    val_rows = fold_rows(rows, "val", x_val.shape[0])
-    y_val = val_rows["label"].astype(int).to_numpy()
-    x_train, y_train = _stack(x_fit, x_val), np.concatenate([y_fit, y_val])
-    data_hash = hash_arrays(x_train, y_train)
+    folds = _folds(x_fit, x_val, rows)
     models, report = {}, {}
     for spec in tqdm(specs, desc=f"train_classical {features}", unit="model"):
         if spec["family"] in NEEDS_NON_NEGATIVE and not sp.issparse(x_fit):
             raise ValueError(f"{spec['model_id']}: {spec['family']} needs count/tf-idf features")
-        selection, model_representation, columns = _select_with_ngram_range(
-            x_fit, y_fit, x_val, y_val, spec, representation, seed
+        models[spec["model_id"]], report[spec["model_id"]] = _fit_one(
+            spec, folds, representation, preprocess_config, seed
         )
-        x_model = x_train if columns is None else x_train[:, columns]
-        model = ClassicalTextModel(
-            preprocess_config,
-            model_representation,
-            spec["family"],
-            selection["best_params"],
-            model_id=spec["model_id"],
-            features=features,
-            seed=seed,
-        ).fit_matrix(x_model, y_train, data_hash=data_hash)
-        logger.info(
-            "train_classical %s: best %s val accuracy %.4f; refit on %d rows in %.1f s",
-            spec["model_id"],
-            selection["best_params"],
-            selection["val_accuracy"],
-            x_train.shape[0],
-            model.card.train_seconds,
-        )
-        model.card.val_metrics = {
-            "accuracy": selection["val_accuracy"],
-            "roc_auc": selection["val_roc_auc"],
-            "rows": selection["val_rows"],
-        }
-        model.card.extra["selection"] = {
-            "fit_rows": selection["fit_rows"],
-            "candidates": selection["candidates"],
-            "refit": "fit+val",
-        }
-        models[spec["model_id"]] = model
-        report[spec["model_id"]] = {
-            **selection,
-            "n_features": int(x_model.shape[1]),
-            "val_review_id": val_rows["review_id"].to_numpy(),
-            "family": spec["family"],
-            "features": features,
-            "refit_seconds": model.card.train_seconds,
-            "train_rows": model.card.train_rows,
-        }
     return models, report
 
 
@@ -242,7 +269,7 @@ def collect_models(
     return models, details, reports
 
 
-def headline_metrics(reports: dict[str, Any]) -> dict[str, Any]:
+def classical_metrics(reports: dict[str, Any]) -> dict[str, Any]:
     """``metrics.json``: val accuracy and ROC-AUC of each selected model (stable keys)."""
     return {
         mid: {"val_accuracy": r["val_accuracy"], "val_roc_auc": r["val_roc_auc"]}

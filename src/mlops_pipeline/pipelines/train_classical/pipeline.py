@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from .nodes import collect_models, headline_metrics, make_trainer, val_predictions
+from .nodes import classical_metrics, collect_models, make_trainer, val_predictions
 
 #: representation -> (matrix prefix, rows table, fitted representation, pooling)
 REPRESENTATIONS: dict[str, tuple[str, str, str, str | None]] = {
@@ -96,7 +96,7 @@ def create_pipeline(representations: list[str] | None = None, **kwargs) -> Pipel
     )
     nodes.append(
         node(
-            headline_metrics,
+            classical_metrics,
             "train_classical_reports",
             "train_classical_metrics",
             name="train_classical_headline_metrics",

@@ -127,6 +127,19 @@ def select(table: pd.DataFrame, params: dict[str, Any], seed: int) -> dict[str, 
     }
 
 
+def _chosen_members(
+    selection: dict[str, Any], model_sets: tuple[Mapping[str, ModelHandle], ...]
+) -> dict[str, ModelHandle]:
+    """The handles of the selected members, from every training stage's model folders."""
+    handles: dict[str, ModelHandle] = {}
+    for model_set in model_sets:
+        handles.update(model_set)
+    missing = [m for m in selection["members"] if m not in handles]
+    if missing:
+        raise ValueError(f"train_ensemble: members {missing} have no model folder")
+    return {m: handles[m] for m in selection["members"]}
+
+
 def build_ensemble(
     table: pd.DataFrame,
     selection: dict[str, Any],
@@ -135,16 +148,12 @@ def build_ensemble(
 ) -> tuple[dict[str, EnsembleTextModel], dict[str, Any]]:
     """Load the chosen members (final models), fit the combiner on all the val rows; return
     the ensemble and ``selection.json`` (candidates' val scores, greedy path, weights)."""
-    handles: dict[str, ModelHandle] = {}
-    for model_set in model_sets:
-        handles.update(model_set)
-    missing = [m for m in selection["members"] if m not in handles]
-    if missing:
-        raise ValueError(f"train_ensemble: members {missing} have no model folder")
-    members = {m: handles[m].load() for m in selection["members"]}
-    folders = {m: handles[m].folder for m in selection["members"]}
+    chosen = _chosen_members(selection, model_sets)
     ensemble = EnsembleTextModel(
-        members, model_id=params["model_id"], member_folders=folders, kind=selection["combiner"]
+        {m: handle.load() for m, handle in chosen.items()},
+        model_id=params["model_id"],
+        member_folders={m: handle.folder for m, handle in chosen.items()},
+        kind=selection["combiner"],
     )
     ensemble.fit_probas(
         table[selection["members"]].to_numpy(dtype=np.float64),
@@ -157,15 +166,12 @@ def build_ensemble(
             "best_single": selection["best_single"],
         },
     )
-    logger.info(
-        "train_ensemble: %s weights %s",
-        params["model_id"],
-        {m: round(w, 4) for m, w in ensemble.card.params["weights"].items()},
-    )
+    weights = ensemble.card.params["weights"]
+    logger.info("train_ensemble: %s weights %s", params["model_id"], weights)
     details = {
         "model_id": params["model_id"],
         "combiner": selection["combiner"],
-        "weights": ensemble.card.params["weights"],
+        "weights": weights,
         "intercept": ensemble.combiner.intercept,
         "val_metrics": selection["val_metrics"],
         "path": selection["path"],
@@ -175,7 +181,7 @@ def build_ensemble(
     return {params["model_id"]: ensemble}, details
 
 
-def headline_metrics(selection: dict[str, Any]) -> dict[str, Any]:
+def ensemble_metrics(selection: dict[str, Any]) -> dict[str, Any]:
     """``metrics.json``: the ensemble's nested cross-fitted val scores and its member count."""
     m = selection["val_metrics"]
     return {

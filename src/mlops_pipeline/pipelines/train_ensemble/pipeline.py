@@ -16,7 +16,7 @@ from mlops_pipeline.models.discovery import MODEL_INPUTS, MODELS_SUFFIX
 from .nodes import (
     build_ensemble,
     candidate_table,
-    headline_metrics,
+    ensemble_metrics,
     select,
     val_labels,
     val_predictions,
@@ -65,7 +65,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="train_ensemble_build",
             ),
             node(
-                headline_metrics,
+                ensemble_metrics,
                 "train_ensemble_selection_state",
                 "train_ensemble_metrics",
                 name="train_ensemble_headline_metrics",
