@@ -61,4 +61,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="train_bert",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="train_bert",
+        prefix_datasets_with_namespace=False,
     )

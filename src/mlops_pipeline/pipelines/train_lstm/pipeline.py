@@ -69,4 +69,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         tags="train_lstm",
+        # one box in kedro viz; datasets keep their catalog names (and DVC paths)
+        namespace="train_lstm",
+        prefix_datasets_with_namespace=False,
     )
