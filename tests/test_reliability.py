@@ -89,19 +89,19 @@ def test_every_issue_30_probe_ends_clear_or_ok_and_nothing_is_lost(
 def test_a_probe_reports_its_defect_when_it_is_back(reliability, synthetic_data, tmp_path):
     """The unquoted-comma probe on pandas' old reading: ids "Great film" -> silent-wrong."""
     sb = _sandbox(reliability, tmp_path, synthetic_data)
-    from mlops_pipeline.scoring import validation
+    from mlops_pipeline.scoring import review_files
 
     def pandas_csv(text, path):
         import io
 
         return pd.read_csv(io.StringIO(text), dtype=str)
 
-    original = validation._csv_frame
-    validation._csv_frame = pandas_csv
+    original = review_files._csv_frame
+    review_files._csv_frame = pandas_csv
     try:
         result = reliability.probe_unquoted_comma(sb)
     finally:
-        validation._csv_frame = original
+        review_files._csv_frame = original
     assert result.outcome == "silent-wrong" and "Great film" in result.detail
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from kedro.io import AbstractDataset
 
-from mlops_pipeline.scoring.validation import read_reviews, write_reviews
+from mlops_pipeline.scoring.review_files import read_reviews, write_reviews
 
 
 class ReviewsFileDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):

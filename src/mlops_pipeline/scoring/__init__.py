@@ -17,13 +17,8 @@ from .batch import (
     score_accepted,
 )
 from .predict import predict_positive
-from .validation import (
-    EXPECTED_COLUMNS,
-    REJECT_REASONS,
-    read_reviews,
-    validate_reviews,
-    write_reviews,
-)
+from .review_files import read_reviews, write_reviews
+from .validation import EXPECTED_COLUMNS, REJECT_REASONS, validate_reviews
 
 __all__ = [
     "EXPECTED_COLUMNS",
