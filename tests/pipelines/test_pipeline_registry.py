@@ -75,3 +75,14 @@ def test_every_dataset_has_a_known_layer_and_layers_only_flow_down(registered):
     assert not missing, f"datasets without a kedro-viz layer: {sorted(missing)}"
     assert not unknown, f"layers outside {LAYERS}: {sorted(unknown)}"
     assert not upward, f"nodes writing an earlier layer than they read: {upward}"
+
+
+def test_each_stage_is_one_namespace_whose_datasets_keep_their_catalog_names(registered):
+    """kedro viz draws one expandable box per stage (Kedro namespaces); the namespace is
+    grouping only: dataset names (catalog entries, DVC paths) carry no prefix."""
+    pipelines, _ = registered
+    for name, pipeline in pipelines.items():
+        if name in ("imdb", "__default__"):
+            continue
+        assert {n.namespace for n in pipeline.nodes} == {name}, name
+        assert not [d for d in pipeline.datasets() if d.startswith(f"{name}.")], name

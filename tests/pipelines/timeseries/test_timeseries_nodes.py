@@ -202,7 +202,8 @@ def test_seasonal_naive_is_skipped_with_a_reason_when_history_is_short() -> None
 
 def test_pipeline_nodes_are_named_per_step_and_tagged() -> None:
     pipeline = create_pipeline()
-    names = {n.name for n in pipeline.nodes}
+    names = {n.name.removeprefix("timeseries.") for n in pipeline.nodes}
+    assert {n.namespace for n in pipeline.nodes} == {"timeseries"}
     assert {
         "timeseries_train_lstm_candidates",
         "timeseries_select_lstm",
@@ -392,7 +393,7 @@ def test_pipeline_end_to_end_on_a_csv_with_date_parts(
     assert details["scores"]["lstm"]["test"]["rmse"] == metrics["test_rmse"]["lstm"]
     assert "seconds" not in json.dumps(metrics) + json.dumps(details)
     timings = json.loads((reporting / "node_timings.json").read_text())
-    assert "timeseries_train_lstm_candidates" in timings["nodes"]
+    assert "timeseries.timeseries_train_lstm_candidates" in timings["nodes"]
     for name in ("acf.png", "forecast.png", "training_curve.png", "leaderboard.md"):
         assert (reporting / name).stat().st_size > 0
     forecast = pd.read_csv(reporting / "plots/forecast.csv")
@@ -464,7 +465,7 @@ def test_two_runs_give_byte_identical_outputs_and_metrics(
 
 
 def test_headline_ratios_are_null_when_a_baseline_is_exact() -> None:
-    from mlops_pipeline.pipelines.timeseries.nodes import headline_metrics
+    from mlops_pipeline.pipelines.timeseries.nodes import timeseries_metrics
 
     scores = {
         "persistence": {"test": {"rmse": 0.5}},
@@ -472,6 +473,6 @@ def test_headline_ratios_are_null_when_a_baseline_is_exact() -> None:
         "ridge_ar": {"test": {"rmse": 0.0}},  # e.g. a pure sine is exactly AR(2)
         "lstm": {"test": {"rmse": 0.25}},
     }
-    metrics = headline_metrics(scores, {"lstm": {"test_coverage": 0.9}})
+    metrics = timeseries_metrics(scores, {"lstm": {"test_coverage": 0.9}})
     assert metrics["lstm_vs_persistence"] == 0.5 and metrics["lstm_vs_ridge_ar"] is None
     assert metrics["lstm_vs_best_anchor"] is None

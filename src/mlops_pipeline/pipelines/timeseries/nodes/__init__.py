@@ -25,7 +25,6 @@ from .report import (
     add_intervals,
     build_leaderboard,
     collect_forecasts,
-    headline_metrics,
     report_acf,
     report_backtest,
     report_details,
@@ -34,6 +33,7 @@ from .report import (
     report_training_curve,
     score_forecasts,
     select_test_predictions,
+    timeseries_metrics,
 )
 from .statistical import fit_ets, fit_sarima, forecast_ets, forecast_sarima
 
@@ -55,7 +55,7 @@ __all__ = [
     "forecast_ridge_ar",
     "forecast_sarima",
     "forecast_seasonal_naive",
-    "headline_metrics",
+    "timeseries_metrics",
     "make_part_windows",
     "repair_series",
     "report_acf",

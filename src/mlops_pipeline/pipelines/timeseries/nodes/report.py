@@ -89,7 +89,7 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator > 0 else None
 
 
-def headline_metrics(
+def timeseries_metrics(
     scores: dict[str, dict[str, dict]], intervals: dict[str, dict]
 ) -> dict[str, Any]:
     """The few numbers ``dvc metrics`` compares: test RMSE per model, the LSTM's ratios and
