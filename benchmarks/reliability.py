@@ -605,7 +605,7 @@ def probe_truncated_log_cycle(sb: Sandbox) -> Result:
 def _gate_on(sb: Sandbox, ws: Path) -> Iterator[Any]:
     """The Airflow gate's module with its inputs (parameters, reference, embedder) from the
     sandbox: the retrain folders and log in ``ws``."""
-    from mlops_pipeline.registry import gate as gate_module
+    from mlops_pipeline.registry import gate_command as gate_module
 
     params = copy.deepcopy(sb.params)
     params["retrain"] = retrain_params(sb, ws)

@@ -10,7 +10,7 @@ import pytest
 from synthetic_tokens import project_config
 
 from mlops_pipeline.errors import UserInputError
-from mlops_pipeline.registry import gate as gate_module
+from mlops_pipeline.registry import gate_command as gate_module
 from mlops_pipeline.registry.intake import append_decision
 
 

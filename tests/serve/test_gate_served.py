@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from synthetic_tokens import project_config
 
-from mlops_pipeline.registry import gate as gate_module
+from mlops_pipeline.registry import gate_command as gate_module
 from mlops_pipeline.scoring import read_reviews
 from mlops_pipeline.serve.metrics import ServeMetrics
 from mlops_pipeline.serve.request_log import RequestLog

@@ -103,7 +103,7 @@ def run(argv: list[str] | None = None) -> int:
     root = project_root(args.project_path)
     if args.command == "gate":
         # why local: the drift gate loads Evidently; the alias commands must stay fast
-        from .gate import run_gate
+        from .gate_command import run_gate
 
         return run_gate(root, args.env, args.reference, args.incoming, args.served)
     config = load_tracking_config(root, args.env)

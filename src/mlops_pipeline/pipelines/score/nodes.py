@@ -72,7 +72,7 @@ def validate_batch(
     return accepted, rejects, run, counts
 
 
-def gate_rejects(
+def stop_on_reject_share(
     accepted: pd.DataFrame, counts: dict[str, Any], params: dict[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """``(rows to score, status)``: all accepted rows and ``{"status": "scored"}``, or, when

@@ -28,10 +28,10 @@ from mlops_pipeline.tracking.hook import TRACKING_CONFIG
 from .nodes import (
     drift_of_batch,
     fail_on_rejects,
-    gate_rejects,
     model_output_files,
     predict_batch,
     report_files,
+    stop_on_reject_share,
     validate_batch,
 )
 
@@ -46,10 +46,10 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="score_validate_batch",
             ),
             node(
-                gate_rejects,
+                stop_on_reject_share,
                 ["score_accepted", "score_counts", "params:score"],
                 ["score_checked", "score_status"],
-                name="score_gate_rejects",
+                name="score_stop_on_reject_share",
             ),
             node(  # the registry's @champion when set, else select_champion (issue 16)
                 choose_serving_champion,
