@@ -178,7 +178,9 @@ def test_serving_uses_the_registry_champion_else_none(tmp_path, monkeypatch) -> 
 def test_the_loader_script_and_the_registry_agree_on_the_artifact_key() -> None:
     from mlops_pipeline.registry import versions
 
-    assert f'MODEL_DIR_ARTIFACT = "{versions.MODEL_DIR_ARTIFACT}"' in versions.LOADER_FILE.read_text()
+    assert (
+        f'MODEL_DIR_ARTIFACT = "{versions.MODEL_DIR_ARTIFACT}"' in versions.LOADER_FILE.read_text()
+    )
 
 
 def test_score_serves_the_registry_champion_else_select_champion(tmp_path) -> None:
