@@ -30,25 +30,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from distributed import LocalCluster  # noqa: E402
+from score import DATA, handles  # noqa: E402  (benchmarks/score.py: the same model choice)
 
-from mlops_pipeline.datasets import TextModelsDataset  # noqa: E402
-from mlops_pipeline.models.champion import select_champion, select_champion_from_sets  # noqa: E402
 from mlops_pipeline.scoring import score_accepted, validate_reviews  # noqa: E402
 
-DATA = ROOT / "data"
-PIPELINES = ("train_classical", "train_lstm", "train_bert", "train_ensemble")
 
 
 def handle_of(which: str) -> object:
-    """The champion over every training pipeline, or the val-best classical model."""
-    if which == "best-classical":
-        return select_champion(TextModelsDataset(str(DATA / "06_models/train_classical")).load())
-    sets = {
-        f"{p}_models": TextModelsDataset(str(DATA / "06_models" / p)).load()
-        for p in PIPELINES
-        if (DATA / "06_models" / p).is_dir()
-    }
-    return select_champion_from_sets(sets)[1]
+    """The champion over every training pipeline, or the val-best classical model (the same
+    choice as benchmarks/score.py)."""
+    return handles(which)
 
 
 def timed(accepted: pd.DataFrame, handle: object, **kwargs) -> tuple[float, np.ndarray]:

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cluster_project import project_root
 
 from mlops_pipeline.registry import CHALLENGER, CHAMPION, Registry
 from mlops_pipeline.run_lock import RunLockedError, pipeline_lock
@@ -19,13 +20,6 @@ from mlops_pipeline.tracking.config import load_tracking_config
 
 pytestmark = pytest.mark.cluster
 HERE = Path(__file__).resolve().parent
-
-
-def _project(root: Path, name: str) -> Path:
-    (root / "conf" / "base").mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text("[tool.kedro]\npackage_name = 'mlops_pipeline'\n")
-    (root / "conf" / "base" / "mlflow.yml").write_text(f"mlflow:\n  registered_model: {name}\n")
-    return root
 
 
 def test_the_lock_refusal_names_the_other_host(servers, tmp_path, monkeypatch) -> None:
@@ -76,6 +70,6 @@ def test_two_concurrent_retrains_from_two_hosts_one_runs(servers, tmp_path) -> N
     assert f"'retrain' is already running: host {winner}, pid {hosts[winner].pid} " in err
     decision = json.loads((tmp_path / winner / "decision.json").read_text())
     assert decision["outcome"] == "promoted", decision
-    registry = Registry(load_tracking_config(_project(tmp_path / "p", name), "base"))
+    registry = Registry(load_tracking_config(project_root(tmp_path / "p", name), "base"))
     assert registry.alias(CHAMPION).version == registry.alias(CHALLENGER).version == 2
     assert [v.version for v in registry.versions()] == [1, 2]  # one cycle ran, not two

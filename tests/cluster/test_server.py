@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cluster_project import project_root
 from registry_fixtures import model_folder
 
 from mlops_pipeline.registry import CHAMPION, Registry
@@ -27,18 +28,11 @@ pytestmark = pytest.mark.cluster
 HERE = Path(__file__).resolve().parent
 
 
-def _project(root: Path, name: str) -> Path:
-    (root / "conf" / "base").mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text("[tool.kedro]\npackage_name = 'mlops_pipeline'\n")
-    (root / "conf" / "base" / "mlflow.yml").write_text(f"mlflow:\n  registered_model: {name}\n")
-    return root
-
-
 def test_registry_init_promote_rollback_and_score_through_the_server(
     servers, tmp_path, capsys
 ) -> None:
     name = f"team-{uuid.uuid4().hex[:8]}"
-    project = _project(tmp_path / "project", name)
+    project = project_root(tmp_path / "project", name)
     for c, accuracy in ((1.0, 0.8), (2.0, 0.7)):
         folder, _, _ = model_folder(project / "data" / "06_models", c=c)
         card = json.loads((folder / "model_card.json").read_text())
@@ -81,7 +75,7 @@ def test_a_retrain_commit_killed_mid_cycle_changes_nothing_on_the_server(servers
     )  # fmt: skip
     assert child.returncode == -signal.SIGKILL, child.stderr[-3000:]
     before = json.loads((tmp_path / "before.json").read_text())
-    registry = Registry(load_tracking_config(_project(tmp_path / "p", "crash-test"), "base"))
+    registry = Registry(load_tracking_config(project_root(tmp_path / "p", "crash-test"), "base"))
     assert reconcile(registry, log) == "rolled back"
     assert registry.aliases() == before["aliases"] == {CHAMPION: 1}
     assert [v.version for v in registry.versions()] == before["versions"] == [1]
