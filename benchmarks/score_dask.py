@@ -35,7 +35,6 @@ from score import DATA, handles  # noqa: E402  (benchmarks/score.py: the same mo
 from mlops_pipeline.scoring import score_accepted, validate_reviews  # noqa: E402
 
 
-
 def handle_of(which: str) -> object:
     """The champion over every training pipeline, or the val-best classical model (the same
     choice as benchmarks/score.py)."""
