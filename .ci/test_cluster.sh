@@ -3,7 +3,10 @@
 # marked `cluster` against them. Starts PostgreSQL (Debian's package, installed when missing;
 # a throwaway cluster in a temp folder, run by a non-root user) and `mlflow server` on it with
 # proxied artifacts; stops both (and removes the folder) on exit, whatever happened.
+# Then Airflow 3 on the CeleryExecutor (.ci/cluster_airflow.sh: Redis, scheduler, dag-processor,
+# api-server, two Celery workers) runs the drift DAG once.
 #   CLUSTER_KEEP=1   leave the temp folder (logs) in place
+#   CLUSTER_AIRFLOW=0  skip the Airflow part
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
@@ -67,6 +70,12 @@ for _ in $(seq 120); do
     sleep 1
 done
 echo "test-cluster: mlflow server on http://127.0.0.1:$MLFLOW_PORT (pid $MLFLOW_PID; backend PostgreSQL, artifacts proxied to $WORK/artifacts)"
+
+# Airflow 3 on the CeleryExecutor (Redis broker, this PostgreSQL): one run of the drift DAG on two
+# Celery workers, checked from the task instances; it stops what it started (.ci/cluster_airflow.sh).
+if [ "${CLUSTER_AIRFLOW:-1}" = 1 ]; then
+    CLUSTER_PG_PORT=$PG_PORT CLUSTER_PG_BIN=$PG CLUSTER_WORK=$WORK .ci/cluster_airflow.sh
+fi
 
 export CLUSTER_MLFLOW_URI="http://127.0.0.1:$MLFLOW_PORT"
 export CLUSTER_LOCK_URL="postgresql://mlops@127.0.0.1:$PG_PORT/mlops_locks"
