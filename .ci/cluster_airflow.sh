@@ -146,9 +146,11 @@ start() { # start NAME HOST_ID COMMAND...: its own process group, log in $AF/log
 start scheduler airflow-host "$AIRFLOW" scheduler
 start dag-processor airflow-host "$AIRFLOW" dag-processor
 start api-server airflow-host "$AIRFLOW" api-server --host 127.0.0.1 --port "$API_PORT" --workers 1
+# --skip-serve-logs: a worker's log server listens on every interface (port 8793); here the logs
+# are on this machine's disk already, and nothing started here listens beyond loopback.
 for w in worker-a worker-b; do
-    AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=$(free_port) start "$w" "$w" \
-        "$AIRFLOW" celery worker --celery-hostname "$w@%h" --concurrency 1 --without-mingle --without-gossip
+    start "$w" "$w" "$AIRFLOW" celery worker --celery-hostname "$w@%h" --concurrency 1 \
+        --skip-serve-logs --without-mingle --without-gossip
 done
 alive() {
     local i
@@ -170,6 +172,10 @@ for w in worker-a worker-b; do
     done
 done
 echo "test-cluster:   both Celery workers ready (broker redis://127.0.0.1:$REDIS_PORT/0)"
+# Every socket the processes started here listen on is on loopback.
+pids=$( (cat "$AF/redis/redis.pid" && for p in "${PIDS[@]}"; do pgrep -g "$p"; done) | paste -sd'|')
+beyond=$(ss -Hltnp | grep -E "pid=($pids)," | awk '$4 !~ /^127\.0\.0\.1:/' || true)
+[ -z "$beyond" ] || { echo "test-cluster: listening beyond loopback:"; echo "$beyond"; exit 1; }
 
 # The dag-processor serializes the DAG; the scheduler's next run of it is DagModel.next_dagrun.
 # The manual run takes that logical date, so unpausing creates no second (scheduled) run.
