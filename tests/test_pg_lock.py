@@ -49,3 +49,16 @@ def test_an_unreachable_lock_database_fails_in_one_line(tmp_path, monkeypatch) -
     with refused as err, pipeline_lock("retrain", tmp_path):
         pass
     assert "pw" not in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_loser_waits_for_the_winners_record_to_name_it(monkeypatch) -> None:
+    # the winner takes the advisory lock, then writes its row: a loser asking in between
+    # must wait for the row instead of saying "another run"
+    answers = iter([None, None, {"host": "host-b", "pid": 7, "command": "kedro run"}])
+    monkeypatch.setattr(pg_lock, "holder", lambda conn, name: next(answers))
+    assert pg_lock.recorded_holder(object(), "retrain", wait_s=5.0)["host"] == "host-b"
+
+
+def test_a_holder_that_never_records_itself_gives_up_in_time(monkeypatch) -> None:
+    monkeypatch.setattr(pg_lock, "holder", lambda conn, name: None)
+    assert pg_lock.recorded_holder(object(), "retrain", wait_s=0.2) == {}

@@ -11,6 +11,7 @@ overwritten by the next holder), which a refused run reads to name it.
 
 from __future__ import annotations
 
+import time
 import zlib
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,6 +81,18 @@ def holder(conn: Any, name: str) -> dict[str, Any] | None:
     )
 
 
+def recorded_holder(conn: Any, name: str, wait_s: float = 2.0) -> dict[str, Any]:
+    """The holder's record, waiting up to ``wait_s`` for it: the winner of a race takes the
+    lock first and writes its row just after, so a loser that asked at the same instant would
+    otherwise find no row and could not name the holder (``{}`` if it never appears)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        found = holder(conn, name)
+        if found or time.monotonic() >= deadline:
+            return found or {}
+        time.sleep(0.05)
+
+
 def try_acquire(url: str, name: str, info: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
     """``(connection holding the lock, None)``, or ``(None, holder)`` when another run has it
     (``holder`` may be ``{}`` when that run has not recorded itself yet)."""
@@ -88,7 +101,7 @@ def try_acquire(url: str, name: str, info: dict[str, Any]) -> tuple[Any, dict[st
         with conn.cursor() as cur:
             cur.execute("SELECT pg_try_advisory_lock(%s, %s)", (CLASS_ID, lock_key(name)))
             if not cur.fetchone()[0]:
-                found = holder(conn, name) or {}
+                found = recorded_holder(conn, name)
                 conn.close()
                 return None, found
             cur.execute("BEGIN")  # one transaction: the schema lock ends with it
