@@ -33,7 +33,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def imdb_run(tmp_path_factory: pytest.TempPathFactory):
-    from conftest import copy_project
+    from project_copy import copy_project
 
     project = copy_project(tmp_path_factory.mktemp("e2e") / "project")
     # stand-ins for a real run's outputs, which a test-environment run must not touch

@@ -51,7 +51,7 @@ def _run(project: Path, hash_seed: str, threads: str) -> None:
 
 @pytest.mark.slow
 def test_two_runs_in_separate_processes_write_identical_outputs(tmp_path) -> None:
-    from conftest import copy_project
+    from project_copy import copy_project
 
     first = copy_project(tmp_path / "first")
     second = copy_project(tmp_path / "second")
