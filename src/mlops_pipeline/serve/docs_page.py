@@ -4,7 +4,8 @@ FastAPI's default ``/docs`` loads Swagger UI from a CDN and renders blank offlin
 self-hosts it (FastAPI's documented ``get_swagger_ui_html(swagger_js_url=...,
 swagger_css_url=...)``) from a folder holding ``swagger-ui-bundle.js`` and ``swagger-ui.css``:
 ``serve.docs_assets``, else the ``swagger_ui_bundle`` package when installed (PyPI
-``swagger-ui-bundle`` ships the dist files). Without either, ``/docs`` is a static page made
+``swagger-ui-bundle`` ships the dist files), provided the bundle reads OpenAPI 3.1 (Swagger UI
+5: FastAPI's schema is 3.1, which Swagger UI 4 refuses). Without one, ``/docs`` is a static page made
 here from the OpenAPI schema (every path and every field with its description); the schema
 itself is always at ``/openapi.json``.
 """
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import logging
 from pathlib import Path
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css")
 
@@ -28,8 +32,21 @@ def swagger_assets(configured: Path | None) -> Path | None:
         candidates.append(Path(swagger_ui_bundle.swagger_ui_path))
     for folder in candidates:
         if folder is not None and all((Path(folder) / name).is_file() for name in ASSETS):
-            return Path(folder)
+            if reads_openapi_31(Path(folder)):
+                return Path(folder)
+            logger.warning(
+                "Swagger UI in %s predates OpenAPI 3.1 (FastAPI's schema version) and would "
+                "show 'Unable to render this definition': /docs is the static schema page; "
+                "point serve.docs_assets at a Swagger UI 5 dist folder",
+                folder,
+            )
     return None
+
+
+def reads_openapi_31(folder: Path) -> bool:
+    """Whether the Swagger UI bundle in ``folder`` renders OpenAPI 3.1 (Swagger UI >= 5; the
+    swagger-ui-bundle wheel on PyPI ships 4.15, which refuses FastAPI's 3.1 schema)."""
+    return b"isOAS31" in (folder / "swagger-ui-bundle.js").read_bytes()
 
 
 def _fields(schema: dict[str, Any], components: dict[str, Any]) -> str:
