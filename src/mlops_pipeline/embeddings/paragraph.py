@@ -15,6 +15,7 @@ or the process), so the cached matrices and the raw-text path agree.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from gensim.models import doc2vec as gensim_doc2vec
 from gensim.models.doc2vec import Doc2Vec, TaggedDocument
 
 from mlops_pipeline.atomic_io import atomic_directory
@@ -37,6 +39,27 @@ _OPTIONS = {
 }  # fmt: skip
 #: Inference settings stored with the embedder (``infer_*``), the rest rebuilds the model.
 _MODEL_KEYS = ("dm", "dm_mean", "vector_size", "window", "negative", "sample")
+
+
+def _stable_hash(text: str) -> int:
+    """A hash of ``text`` that is the same in every process (Python's ``hash`` of a str is
+    salted per process unless PYTHONHASHSEED is fixed)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _stable_weak_vector(size: int, seed_string: str | None = None, hashfxn: Any = None) -> Any:
+    """gensim's start vector of an inferred document (its formula), seeded by
+    :func:`_stable_hash` of the words, also for an empty document (gensim would draw that one
+    from its process-wide generator, so it depended on what ran before)."""
+    once = np.random.Generator(np.random.SFC64(_stable_hash(seed_string or "") & 0xFFFFFFFF))
+    return (once.random(size).astype(np.float32) - 0.5) / size
+
+
+# gensim's Doc2Vec.infer_vector starts each document from a vector seeded by Python's salted
+# ``hash`` of its words: the same document got another vector in another process (two runs of
+# the embeddings stage differed). Its module-level name is only used there; point it at a
+# process-independent hash so inference depends on the tokens and the seed alone.
+gensim_doc2vec.pseudorandom_weak_vector = _stable_weak_vector
 
 
 def train_doc2vec(
