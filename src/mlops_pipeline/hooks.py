@@ -66,11 +66,12 @@ class NodeTimingHook:
 
     @hook_impl
     def after_pipeline_run(self, catalog: Any) -> None:
+        # `{pipeline}_node_timings` is a dataset factory: only tags that name a pipeline have a
+        # timings file (sub-tags such as train_classical_bow do not)
+        pipelines = set(pipeline_names())
         for tag, nodes in sorted(self._seconds.items()):
             name = f"{tag}_node_timings"
-            # `{pipeline}_node_timings` is a dataset factory: only tags that name a pipeline
-            # have a timings file (sub-tags such as train_classical_bow do not)
-            if tag not in pipeline_names() or name not in catalog:
+            if tag not in pipelines or name not in catalog:
                 continue
             total = round(sum(nodes.values()), 3)
             timings = {"nodes": dict(sorted(nodes.items())), "total_seconds": total}
