@@ -20,6 +20,7 @@ from mlops_pipeline.models.bert.tiny import tiny_bert, tiny_tokenizer
 from mlops_pipeline.models.bert.training import (
     DEFAULT_TRAINING,
     grad_scaler,
+    optimizer_for,
     predict_logits,
     select_precision,
     train_classifier,
@@ -196,3 +197,25 @@ def test_schema_defaults_match_the_model_defaults() -> None:
     training = fields["training"].default_factory()
     assert training.model_dump() == DEFAULT_TRAINING
     assert fields["encoding"].default_factory().model_dump() == DEFAULT_CONFIG["encoding"]
+
+
+def test_layer_lr_decay_scales_each_layer_and_keeps_the_head_at_the_peak() -> None:
+    _, network = tiny_bert(seed=0)
+    layers = network.config.num_hidden_layers
+    optimizer = optimizer_for(network, lr=1e-3, weight_decay=0.01, layer_decay=0.5)
+    lr_of = {}
+    for group in optimizer.param_groups:
+        for param in group["params"]:
+            lr_of[id(param)] = (group["lr"], group["weight_decay"])
+    named = dict(network.named_parameters())
+    head = next(n for n in named if n.startswith("classifier") and n.endswith("weight"))
+    embed = next(n for n in named if "word_embeddings" in n)
+    first = next(n for n in named if ".layer.0." in n and n.endswith("dense.weight"))
+    bias = next(n for n in named if ".layer.0." in n and n.endswith("dense.bias"))
+    assert lr_of[id(named[head])] == (1e-3, 0.01)
+    assert lr_of[id(named[first])][0] == pytest.approx(1e-3 * 0.5**layers)
+    assert lr_of[id(named[embed])][0] == pytest.approx(1e-3 * 0.5 ** (layers + 1))
+    assert lr_of[id(named[bias])][1] == 0.0  # biases are never decayed
+    assert sum(len(g["params"]) for g in optimizer.param_groups) == len(named)
+    flat = optimizer_for(network, lr=1e-3, weight_decay=0.01)
+    assert {g["lr"] for g in flat.param_groups} == {1e-3}

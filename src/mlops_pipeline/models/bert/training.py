@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import resource
 import time
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ DEFAULT_TRAINING: dict[str, Any] = {
     "batch_size": 16,
     "gradient_accumulation_steps": 1,
     "learning_rate": 5e-5,
+    "layer_lr_decay": 1.0,
     "weight_decay": 0.01,
     "warmup_ratio": 0.1,
     "max_grad_norm": 1.0,
@@ -98,18 +100,43 @@ def linear_warmup_decay(optimizer: torch.optim.Optimizer, warmup: int, total: in
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
-def optimizer_for(model: torch.nn.Module, lr: float, weight_decay: float) -> torch.optim.AdamW:
-    """AdamW; no weight decay on biases and LayerNorm weights (BERT's recipe)."""
-    decay, no_decay = [], []
+def layer_depth(name: str, num_layers: int) -> int:
+    """Depth of a parameter: 0 for the embeddings, ``i + 1`` for encoder layer ``i``,
+    ``num_layers + 1`` for everything above the encoder (pooler, classifier)."""
+    match = re.search(r"\.layer\.(\d+)\.", name)
+    if match:
+        return int(match.group(1)) + 1
+    return 0 if "embeddings" in name else num_layers + 1
+
+
+def optimizer_for(
+    model: torch.nn.Module, lr: float, weight_decay: float, layer_decay: float = 1.0
+) -> torch.optim.AdamW:
+    """AdamW; no weight decay on biases and LayerNorm weights (BERT's recipe).
+
+    ``layer_decay`` < 1 is layer-wise learning-rate decay (Howard & Ruder 2018; Sun et al.
+    2019): the head keeps ``lr``, encoder layer ``i`` of ``L`` gets ``lr * decay**(L - i)`` and
+    the embeddings ``lr * decay**(L + 1)``, so the pre-trained lower layers move least.
+    """
+    num_layers = int(getattr(model.config, "num_hidden_layers", 0))
+    groups: dict[tuple[int, bool], list[torch.nn.Parameter]] = {}
     for name, param in model.named_parameters():
         if not param.requires_grad:
             continue
-        (no_decay if param.ndim < 2 or "LayerNorm" in name else decay).append(param)
-    groups = [
-        {"params": decay, "weight_decay": weight_decay},
-        {"params": no_decay, "weight_decay": 0.0},
-    ]
-    return torch.optim.AdamW(groups, lr=lr)
+        no_decay = param.ndim < 2 or "LayerNorm" in name
+        groups.setdefault((layer_depth(name, num_layers), no_decay), []).append(param)
+    top = num_layers + 1
+    return torch.optim.AdamW(
+        [
+            {
+                "params": params,
+                "weight_decay": 0.0 if no_decay else weight_decay,
+                "lr": lr * layer_decay ** (top - depth),
+            }
+            for (depth, no_decay), params in sorted(groups.items())
+        ],
+        lr=lr,
+    )
 
 
 def peak_memory_mb(device: torch.device) -> float:
@@ -174,7 +201,9 @@ def train_classifier(
     accum = max(1, int(s["gradient_accumulation_steps"]))
     per_epoch = math.ceil(math.ceil(len(sequences) / s["batch_size"]) / accum)
     total_steps = per_epoch * int(s["epochs"])
-    optimizer = optimizer_for(model, float(s["learning_rate"]), float(s["weight_decay"]))
+    optimizer = optimizer_for(
+        model, float(s["learning_rate"]), float(s["weight_decay"]), float(s["layer_lr_decay"])
+    )
     scheduler = linear_warmup_decay(optimizer, int(total_steps * s["warmup_ratio"]), total_steps)
     scaler = grad_scaler(device, dtype)
     if device.type == "cuda":

@@ -42,6 +42,12 @@ class Training(StrictModel):
         default=1, ge=1, description="Batches per optimizer step."
     )
     learning_rate: float = Field(default=5e-5, gt=0.0, description="Peak AdamW learning rate.")
+    layer_lr_decay: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=1.0,
+        description="Layer-wise lr decay: layer i of L gets lr * decay**(L - i); 1 = off.",
+    )
     weight_decay: float = Field(
         default=0.01, ge=0.0, description="AdamW decay (not on biases / LayerNorm)."
     )
