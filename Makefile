@@ -27,9 +27,11 @@ help:
 
 # The environment is locked (requirements/, README "Dependencies"): pip and uv from tools.txt,
 # everything the pipelines import from lock.txt, the dev tools from dev-lock.txt, all with
-# hashes and --no-deps (nothing resolved at install time). torch stays outside the hashed lock:
-# its exact pin from pyproject.toml, installed by pip, takes the local CPU wheel here and the
-# CUDA build on a GPU machine (uv does not read pip's configuration and would fetch CUDA).
+# hashes and --no-deps (nothing resolved at install time), installed by uv (the same files and
+# hash checks as pip, about 4x faster: 41 s instead of 160 s for the two locks on a loaded
+# 2-core machine). torch stays outside the hashed lock: its exact pin from pyproject.toml,
+# installed by pip, takes the local CPU wheel here and the CUDA build on a GPU machine (uv does
+# not read pip's configuration and would fetch CUDA).
 REQ := requirements
 TORCH_PIN := $(shell sed -n 's/^ *"\(torch==[^"]*\)".*/\1/p' pyproject.toml)
 TORCH_VERSION := $(patsubst torch==%,%,$(TORCH_PIN))
@@ -41,7 +43,8 @@ $(TOOLS_STAMP): $(REQ)/tools.txt
 	touch $@
 
 $(STAMP): pyproject.toml $(REQ)/lock.txt $(REQ)/dev-lock.txt $(TOOLS_STAMP)
-	$(BIN)/python -m pip install -q --require-hashes --no-deps -r $(REQ)/lock.txt -r $(REQ)/dev-lock.txt
+	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes --no-deps \
+		-r $(REQ)/lock.txt -r $(REQ)/dev-lock.txt
 	# torch's own dependencies are in the lock already: this adds torch alone (plus, on a GPU
 	# machine, the CUDA libraries its pin names).
 	$(BIN)/python -m pip install -q "$(TORCH_PIN)"

@@ -21,19 +21,9 @@ DAG=mlops_drift_check_daily
 AF="$CLUSTER_WORK/airflow"
 mkdir -p "$AF/home" "$AF/redis" "$AF/pythonpath" "$AF/incoming" "$AF/logs"
 
-# The Airflow venv, built as pipelines/airflow/check_dags.sh builds it (same stamp: a venv that
-# `make airflow-check` built is reused, and the other way round).
+# The Airflow venv: the one `make airflow-check` uses, built (once per lock) by the same script.
+pipelines/airflow/build_venv.sh
 AF_VENV="$ROOT/.venv-airflow"
-LOCK_HASH="$(cat requirements/tools.txt requirements/airflow-lock.txt | sha256sum | cut -c1-16)"
-if [ ! -f "$AF_VENV/.installed-$LOCK_HASH" ]; then
-    echo "test-cluster: building $AF_VENV from requirements/airflow-lock.txt"
-    rm -rf "$AF_VENV"
-    "${PYTHON:-python3}" -m venv "$AF_VENV"
-    "$AF_VENV/bin/python" -m pip install -q --require-hashes --no-deps -r requirements/tools.txt
-    "$AF_VENV/bin/python" -m pip install -q --require-hashes --no-deps -r requirements/airflow-lock.txt
-    "$AF_VENV/bin/python" -m pip check
-    touch "$AF_VENV/.installed-$LOCK_HASH"
-fi
 AIRFLOW="$AF_VENV/bin/airflow"
 
 if ! command -v redis-server >/dev/null; then

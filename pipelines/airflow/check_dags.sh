@@ -8,21 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
-# Airflow and everything it needs come from requirements/airflow-lock.txt (hashed, `make lock`:
-# the equivalent of Airflow's constraints file for the pinned release), pip from
-# requirements/tools.txt. The stamp names the locks' hash: a changed lock rebuilds the venv.
+# Airflow's venv (.venv-airflow), built once per lock by the script test-cluster uses too.
+pipelines/airflow/build_venv.sh
 AF_VENV="$ROOT/.venv-airflow"
-LOCK_HASH="$(cat requirements/tools.txt requirements/airflow-lock.txt | sha256sum | cut -c1-16)"
-STAMP="$AF_VENV/.installed-$LOCK_HASH"
-PYTHON="${PYTHON:-python3}"
-if [ ! -f "$STAMP" ]; then
-  rm -rf "$AF_VENV"
-  "$PYTHON" -m venv "$AF_VENV"
-  "$AF_VENV/bin/python" -m pip install -q --require-hashes --no-deps -r requirements/tools.txt
-  "$AF_VENV/bin/python" -m pip install -q --require-hashes --no-deps -r requirements/airflow-lock.txt
-  "$AF_VENV/bin/python" -m pip check
-  touch "$STAMP"
-fi
 
 SCRATCH="$ROOT/.scratch/airflow_check"
 rm -rf "$SCRATCH"
