@@ -7,11 +7,13 @@ its own virtualenv, not the project's); these checks need no Airflow.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
+from dvc.repo import Repo
 
 ROOT = Path(__file__).resolve().parents[1]
 DAGS = ROOT / "pipelines" / "airflow"
@@ -19,7 +21,11 @@ DAGS = ROOT / "pipelines" / "airflow"
 
 def test_dags_use_airflow3_schedule_and_an_explicit_project_path() -> None:
     files = sorted(DAGS.glob("mlops_*_*.py"))
-    assert [f.name for f in files] == ["mlops_drift_check_daily.py", "mlops_retrain_weekly.py"]
+    assert [f.name for f in files] == [
+        "mlops_drift_check_daily.py",
+        "mlops_dvc_stages.py",
+        "mlops_retrain_weekly.py",
+    ]
     for path in [*files, DAGS / "mlops_common.py"]:
         source = path.read_text()
         keywords = {k.arg for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)
@@ -34,7 +40,47 @@ def test_dags_use_airflow3_schedule_and_an_explicit_project_path() -> None:
     for path in files:
         assert "schedule=" in path.read_text() and "BashOperator" in path.read_text()
     common = (DAGS / "mlops_common.py").read_text()
-    assert "MLOPS_PROJECT_PATH" in common and '".venv" / "bin"' in common
+    assert "MLOPS_PROJECT_PATH" in common and "MLOPS_VENV" in common
+    # every task runs the project's installed worker module, not a `cd` into a checkout
+    assert '"mlops_pipeline.worker"' in common and "cd " not in common
+
+
+def _stage_graph_module():
+    spec = importlib.util.spec_from_file_location("dvc_stage_graph", DAGS / "dvc_stage_graph.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _dvc_upstream(root: Path) -> dict[str, list[str]]:
+    """Stage -> the dvc.yaml stages it depends on, from DVC's own index (``.dvc`` files out)."""
+    with Repo(str(root)) as repo:
+        graph = repo.index.graph
+        stages = [s for s in graph.nodes if getattr(s, "name", None)]
+        return {s.name: sorted(u.name for u in graph.successors(s) if getattr(u, "name", None))
+                for s in stages}  # fmt: skip
+
+
+def test_the_stage_dag_has_dvc_yamls_graph() -> None:
+    """mlops_dvc_stages reads dvc.yaml with PyYAML (Airflow's venv has no DVC): same edges."""
+    assert _stage_graph_module().upstream_stages(ROOT / "dvc.yaml") == _dvc_upstream(ROOT)
+
+
+def test_the_stage_graph_resolves_vars_and_nested_paths(tmp_path) -> None:
+    (tmp_path / "params.yml").write_text("paths: {raw: data/raw.csv, feats: data/g}\n")
+    (tmp_path / "dvc.yaml").write_text(
+        "vars:\n  - params.yml:paths\n"
+        "stages:\n"
+        "  a: {cmd: x, deps: [data/raw.csv], outs: [data/f/a.npz, data/r/a.json]}\n"
+        "  b: {cmd: x, deps: [data/f], outs: ['${paths.feats}/b/']}\n"  # data/f holds a's out
+        "  c: {cmd: x, deps: [data/g/b/part.txt, data/r], outs: [data/c]}\n"  # inside b's out
+        "  d: {cmd: x, deps: ['${paths.raw}'], outs: [{data/d: {cache: false}}]}\n"
+    )
+    subprocess.run([sys.executable, "-m", "dvc", "init", "--no-scm", "-q"], cwd=tmp_path,
+                   check=True)  # fmt: skip
+    upstream = _stage_graph_module().upstream_stages(tmp_path / "dvc.yaml")
+    assert upstream == {"a": [], "b": ["a"], "c": ["a", "b"], "d": []}
+    assert upstream == _dvc_upstream(tmp_path)
 
 
 def _gate(tmp_path: Path, batch: pd.DataFrame) -> subprocess.CompletedProcess:
