@@ -53,6 +53,16 @@ def test_champion_loads_through_mlflow_and_scores_as_its_folder(tmp_path) -> Non
     assert (registry.folder(version) / "model_card.json").exists()
 
 
+def test_a_registered_version_describes_its_limitations(tmp_path) -> None:
+    registry = fresh_registry()
+    version = registered(registry, tmp_path)
+    card = registry.load(version).card
+    description = registry.client.get_model_version(registry.name, str(version)).description
+    assert description.startswith(f"{card.model_id} ({card.family}")
+    assert "Limitations:" in description
+    assert all(f"- {line}" in description for line in card.limitations)
+
+
 def test_promotion_records_the_previous_champion_and_rollback_restores_it(tmp_path) -> None:
     registry = fresh_registry()
     v1, v2 = registered(registry, tmp_path, 1.0), registered(registry, tmp_path, 2.0)

@@ -76,6 +76,9 @@ class ModelCard:
     # The champion is the model with the best val_metrics["accuracy"] (never chosen on test).
     val_metrics: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where the model is weak, one sentence each (models/limitations.py writes them for every
+    # family); cards written before issue 26 have none and still load.
+    limitations: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,10 +177,14 @@ def merge_run_info(stable: Any, run: Any) -> Any:
 
 
 def write_card(directory: str | Path, card: ModelCard) -> ModelCard:
-    """Fill ``size_bytes``/``created_at``; write ``model_card.json`` (what the model is: the same
-    bytes on every run) and ``run_info.json`` (what this run measured) into ``directory``."""
+    """Fill ``size_bytes``/``created_at`` and, when empty, ``limitations``; write
+    ``model_card.json`` (what the model is: the same bytes on every run) and ``run_info.json`` (what this run measured) into ``directory``."""
     card.size_bytes = folder_size(directory)
     card.created_at = card.created_at or utc_now()
+    if not card.limitations:
+        from mlops_pipeline.models.limitations import describe  # why local: base is imported first
+
+        card.limitations = describe(card)
     stable, run = split_run_info(card.to_dict())
     folder = Path(directory)
     (folder / CARD_FILE).write_text(json.dumps(stable, indent=2, sort_keys=True))

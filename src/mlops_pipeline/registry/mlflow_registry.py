@@ -34,6 +34,7 @@ from typing import Any
 
 from mlops_pipeline.errors import UserInputError
 from mlops_pipeline.models.base import read_card
+from mlops_pipeline.models.limitations import version_description
 from mlops_pipeline.tracking.config import (
     TrackingConfig,
     check_artifact_location,
@@ -182,6 +183,7 @@ class Registry(AliasMoves, VersionArtifacts):
         version = self.client.create_model_version(
             self.name, model_uri, run_id=run_id, tags={**(tags or {}), **integrity},
             model_id=model_id,
+            description=version_description(read_card(root / "artifacts" / model_dir)),
         )  # fmt: skip
         try:
             self.verify(int(version.version))

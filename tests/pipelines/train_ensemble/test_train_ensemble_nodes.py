@@ -17,7 +17,9 @@ from mlops_pipeline.pipelines.train_ensemble.nodes import (
     build_ensemble,
     candidate_table,
     ensemble_metrics,
+    route_short_inputs,
     select,
+    train_texts,
     val_labels,
     val_predictions,
 )
@@ -71,10 +73,19 @@ def members(tmp_path_factory):
     return reviews, handles, tables
 
 
+ROUTE = {
+    "enabled": True,
+    "candidates": ["mnb__bow", "logreg__tfidf"],
+    "max_words_grid": [5, 20],
+    "max_drop": 1.0,
+}
+
+
 def _run(reviews, handles, tables, params=PARAMS):
     labels = val_labels(reviews)
     table = candidate_table(labels, params, *tables)
     state = select(table, params, seed=0)
+    state = route_short_inputs(train_texts(reviews), table, state, params, *handles)
     models, details = build_ensemble(table, state, params, *handles)
     return table, state, models, details
 
@@ -144,3 +155,63 @@ def test_members_come_from_the_catalog_and_no_node_reads_test() -> None:
     for p in member_pipelines():
         assert {f"{p}_models", f"{p}_val_predictions"} <= inputs
     assert not [name for name in inputs if "test" in name]
+
+
+def test_train_texts_keep_fit_and_val_rows_only() -> None:
+    reviews = _reviews()
+    texts = train_texts(reviews)
+    assert list(texts.columns) == ["review_id", "fold", "label", "text"]
+    assert set(texts["fold"]) == {"fit", "val"}
+    assert len(texts) == (reviews["fold"] != "test").sum()
+
+
+def test_short_route_is_chosen_on_val_and_recorded(members, tmp_path) -> None:
+    reviews, handles, tables = members
+    params = {**PARAMS, "short_route": ROUTE}
+    table, state, models, details = _run(reviews, handles, tables, params)
+    study = state["short_route"]
+    assert study["model_id"] in ROUTE["candidates"]
+    assert set(study["candidates_val_one_sentence_accuracy"]) == set(ROUTE["candidates"])
+    assert [r["max_words"] for r in study["grid"]] == [0, 5, 20]
+    # max_drop 1.0: the best one-sentence accuracy wins; 20 words routes every synthetic review
+    best = max(r["val_one_sentence_accuracy"] for r in study["grid"])
+    assert study["chosen"]["val_one_sentence_accuracy"] == best
+    card = models["ensemble"].card
+    assert card.extra["short_route"] == study == details["short_route"]
+    assert card.val_metrics == state["val_metrics"]
+    if study["max_words"] == 20:  # every val review is routed: the route's own val predictions
+        y = table["label"].to_numpy()
+        assert (
+            card.val_metrics["accuracy"]
+            == scores(y, table[study["model_id"]].to_numpy())["accuracy"]
+        )
+    metrics = ensemble_metrics(state)
+    assert metrics["val_one_sentence_accuracy"] == study["chosen"]["val_one_sentence_accuracy"]
+    assert metrics["short_route_max_words"] == study["max_words"]
+    TextModelsDataset(str(tmp_path)).save(models)
+    loaded = load_model(tmp_path / "ensemble")
+    assert loaded.short_route == models["ensemble"].short_route
+    texts = reviews.loc[reviews["fold"] == "test", "text"].tolist()
+    np.testing.assert_array_equal(
+        loaded.predict_proba(texts), models["ensemble"].predict_proba(texts)
+    )
+
+
+def test_short_route_ignores_test_rows_and_can_be_off(members) -> None:
+    reviews, handles, tables = members
+    params = {**PARAMS, "short_route": ROUTE}
+    _, clean, _, _ = _run(reviews, handles, tables, params)
+    poisoned = reviews.copy()
+    test = poisoned["fold"] == "test"
+    poisoned.loc[test, "label"] = 1 - poisoned.loc[test, "label"]
+    poisoned.loc[test, "text"] = "poison"
+    _, dirty, _, _ = _run(poisoned, handles, tables, params)
+    assert dirty["short_route"] == clean["short_route"]
+    off = {**PARAMS, "short_route": {**ROUTE, "enabled": False}}
+    _, state, models, _ = _run(reviews, handles, tables, off)
+    assert state["short_route"] is None and models["ensemble"].short_route is None
+    assert "val_one_sentence_accuracy" not in ensemble_metrics(state)
+    with pytest.raises(ValueError, match="nosuch"):
+        _run(
+            reviews, handles, tables, {**PARAMS, "short_route": {**ROUTE, "candidates": ["nosuch"]}}
+        )

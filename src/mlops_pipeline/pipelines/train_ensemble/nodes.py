@@ -18,13 +18,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlops_pipeline.evaluation.short_texts import first_sentences
+from mlops_pipeline.models.base import shared_preprocessor
 from mlops_pipeline.models.discovery import ModelHandle
 from mlops_pipeline.models.ensemble import (
     EnsembleTextModel,
+    ShortRoute,
     cross_fit,
     fit_combiner,
+    route_study,
+    routed,
     scores,
     select_members,
+    word_counts,
 )
 
 logger = logging.getLogger(__name__)
@@ -40,6 +46,14 @@ def val_labels(reviews: pd.DataFrame) -> pd.DataFrame:
     val["label"] = val["label"].astype(int)
     logger.info("train_ensemble: %d val reviews", len(val))
     return val.sort_values("review_id", kind="stable").reset_index(drop=True)
+
+
+def train_texts(reviews: pd.DataFrame) -> pd.DataFrame:
+    """``review_id, fold, label, text`` of the ``fit`` and ``val`` rows only (the short-text
+    route is chosen on val with models trained on fit; no test row reaches a later node)."""
+    rows = reviews.loc[reviews["fold"].isin(["fit", "val"]), ["review_id", "fold", "label", "text"]]
+    rows = rows.assign(label=rows["label"].astype(int))
+    return rows.sort_values("review_id", kind="stable").reset_index(drop=True)
 
 
 def candidate_table(
@@ -154,6 +168,7 @@ def build_ensemble(
         model_id=params["model_id"],
         member_folders={m: handle.folder for m, handle in chosen.items()},
         kind=selection["combiner"],
+        **_route_arguments(selection.get("short_route"), chosen, model_sets),
     )
     ensemble.fit_probas(
         table[selection["members"]].to_numpy(dtype=np.float64),
@@ -164,6 +179,9 @@ def build_ensemble(
             "val_metrics_from": "nested cross-fitting on val (selection + combiner per fold)",
             "selection_path": selection["path"],
             "best_single": selection["best_single"],
+            "short_route": selection.get("short_route"),
+            "train_median_words": selection.get("fit_median_words"),
+            **_unrouted(selection),
         },
     )
     weights = ensemble.card.params["weights"]
@@ -177,20 +195,55 @@ def build_ensemble(
         "path": selection["path"],
         "outer_fold_members": selection["outer_fold_members"],
         "candidates": selection["singles"],
+        "short_route": selection.get("short_route"),
+        **_unrouted(selection),
     }
     return {params["model_id"]: ensemble}, details
 
 
-def ensemble_metrics(selection: dict[str, Any]) -> dict[str, Any]:
-    """``metrics.json``: the ensemble's nested cross-fitted val scores and its member count."""
-    m = selection["val_metrics"]
+def _unrouted(selection: dict[str, Any]) -> dict[str, Any]:
+    """The nested cross-fitted val scores before routing, when a route changed them."""
+    if "val_metrics_unrouted" not in selection:
+        return {}
     return {
+        "val_metrics_unrouted": selection["val_metrics_unrouted"],
+        "val_metrics_routing": "inputs of at most short_route.max_words words: the route "
+        "model's val predictions (trained on fit); max_words chosen on these val rows",
+    }
+
+
+def _route_arguments(
+    route: dict[str, Any] | None,
+    chosen: Mapping[str, ModelHandle],
+    model_sets: tuple[Mapping[str, ModelHandle], ...],
+) -> dict[str, Any]:
+    """``EnsembleTextModel`` keywords of the chosen short route (the final route model; a
+    member is routed to as it is, another model's folder is copied into the ensemble)."""
+    if not route or int(route["max_words"]) <= 0:
+        return {}
+    arguments: dict[str, Any] = {"short_route": ShortRoute.from_dict(route)}
+    if route["model_id"] not in chosen:
+        handle = _handles(model_sets)[route["model_id"]]
+        arguments.update(route_model=handle.load(), route_folder=handle.folder)
+    return arguments
+
+
+def ensemble_metrics(selection: dict[str, Any]) -> dict[str, Any]:
+    """``metrics.json``: the ensemble's val scores (nested cross-fitted; routed when a short
+    route is on), its member count and, with a route, its val one-sentence accuracy."""
+    m = selection["val_metrics"]
+    route = selection.get("short_route")
+    metrics = {
         "val_accuracy": m["accuracy"],
         "val_roc_auc": m["roc_auc"],
         "val_rows": m["rows"],
         "members": len(selection["members"]),
         "best_single_val_accuracy": selection["best_single"]["accuracy"],
     }
+    if route:  # the served ensemble's val one-sentence accuracy (routed) and the route's words
+        metrics["val_one_sentence_accuracy"] = route["chosen"]["val_one_sentence_accuracy"]
+        metrics["short_route_max_words"] = route["max_words"]
+    return metrics
 
 
 def val_predictions(selection: dict[str, Any], params: dict[str, Any]) -> pd.DataFrame:
@@ -202,3 +255,64 @@ def val_predictions(selection: dict[str, Any], params: dict[str, Any]) -> pd.Dat
             "proba": selection["val_proba"],
         }
     )
+
+
+def _handles(model_sets: tuple[Mapping[str, ModelHandle], ...]) -> dict[str, ModelHandle]:
+    return {k: v for model_set in model_sets for k, v in model_set.items()}
+
+
+def _route_data(
+    texts: pd.DataFrame, table: pd.DataFrame, selection: dict[str, Any], members: dict, wanted: list
+) -> dict[str, Any]:
+    """What :func:`route_study` reads: fit rows, val labels, whole val reviews and their first
+    sentences (``text_light`` by the members' preprocessing, as evaluate builds them)."""
+    by_id = texts.set_index("review_id")
+    fit, val_texts = by_id[by_id["fold"] == "fit"], by_id.loc[table["review_id"], "text"].tolist()
+    light = shared_preprocessor(next(iter(members.values())).preprocess_config).light(val_texts)
+    whole = {m: table[m].to_numpy(dtype=np.float64) for m in wanted}
+    return {
+        "fit_texts": fit["text"].tolist(), "fit_labels": fit["label"].to_numpy(dtype=int),
+        "y": table["label"].to_numpy(dtype=int), "val_texts": val_texts,
+        "sentences": first_sentences(light),
+        "whole": {"ensemble": np.asarray(selection["val_proba"], dtype=np.float64), **whole},
+    }  # fmt: skip
+
+
+def route_short_inputs(
+    texts: pd.DataFrame,
+    table: pd.DataFrame,
+    selection: dict[str, Any],
+    params: dict[str, Any],
+    *model_sets: Mapping[str, ModelHandle],
+) -> dict[str, Any]:
+    """Choose the short-text route on val (models trained on ``fit``): the selection state
+    with ``short_route`` and, when a route is on, the routed ensemble's val scores and
+    predictions (the nested cross-fitted ones where inputs are long)."""
+    options = params.get("short_route") or {}
+    fit_words = word_counts(texts.loc[texts["fold"] == "fit", "text"].tolist())
+    median = float(np.median(fit_words)) if len(fit_words) else None
+    selection = {**selection, "fit_median_words": median}
+    if not options.get("enabled", False):
+        return {**selection, "short_route": None}
+    handles, wanted = _handles(model_sets), options.get("candidates") or selection["members"]
+    missing = [m for m in [*selection["members"], *wanted] if m not in handles or m not in table]
+    if missing:
+        raise ValueError(f"train_ensemble.short_route: no model or val predictions for {missing}")
+    members = {m: handles[m].load() for m in selection["members"]}
+    data = _route_data(texts, table, selection, members, wanted)
+    member_probas = table[selection["members"]].to_numpy(dtype=np.float64)
+    combiner = fit_combiner(member_probas, data["y"], selection["combiner"], selection["C"])
+    candidates = {m: members.get(m) or handles[m].load() for m in wanted}
+    study = route_study(
+        members, candidates, combiner.predict, data,
+        options["max_words_grid"], float(options["max_drop"]),
+    )  # fmt: skip
+    whole, words = data["whole"], word_counts(data["val_texts"])
+    proba = routed(whole["ensemble"], whole[study["model_id"]], words, study["max_words"])
+    logger.info("train_ensemble: short route %s, max_words %d: %s",
+                study["model_id"], study["max_words"], study["chosen"])  # fmt: skip
+    return {
+        **selection, "short_route": study, "val_proba": proba.tolist(),
+        "val_metrics": {**scores(data["y"], proba), "rows": int(len(proba))},
+        "val_metrics_unrouted": selection["val_metrics"],
+    }  # fmt: skip

@@ -1,5 +1,6 @@
 """Pipeline ``train_ensemble``: val labels -> candidate table -> member selection (cross-fitted)
--> the ensemble (copies of its members + combiner) -> reports.
+-> short-text route (chosen on val, models trained on fit) -> the ensemble (copies of its
+members, route and combiner) -> reports.
 
 Member pipelines are every training pipeline of
 :data:`mlops_pipeline.models.discovery.MODEL_INPUTS` but this one:
@@ -17,7 +18,9 @@ from .nodes import (
     build_ensemble,
     candidate_table,
     ensemble_metrics,
+    route_short_inputs,
     select,
+    train_texts,
     val_labels,
     val_predictions,
 )
@@ -53,11 +56,24 @@ def create_pipeline(**kwargs) -> Pipeline:
                 "train_ensemble_selection_state",
                 name="train_ensemble_select",
             ),
+            node(train_texts, "reviews", "train_ensemble_train_texts", name="train_ensemble_texts"),
+            node(
+                route_short_inputs,
+                [
+                    "train_ensemble_train_texts",
+                    "train_ensemble_candidates",
+                    "train_ensemble_selection_state",
+                    "params:train_ensemble",
+                    *[f"{p}_models" for p in pipelines],
+                ],
+                "train_ensemble_routed_state",
+                name="train_ensemble_short_route",
+            ),
             node(
                 build_ensemble,
                 [
                     "train_ensemble_candidates",
-                    "train_ensemble_selection_state",
+                    "train_ensemble_routed_state",
                     "params:train_ensemble",
                     *[f"{p}_models" for p in pipelines],
                 ],
@@ -66,13 +82,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             node(
                 ensemble_metrics,
-                "train_ensemble_selection_state",
+                "train_ensemble_routed_state",
                 "train_ensemble_metrics",
                 name="train_ensemble_headline_metrics",
             ),
             node(
                 val_predictions,
-                ["train_ensemble_selection_state", "params:train_ensemble"],
+                ["train_ensemble_routed_state", "params:train_ensemble"],
                 "train_ensemble_val_predictions",
                 name="train_ensemble_val_predictions",
             ),

@@ -9,6 +9,31 @@ from pydantic import Field
 from mlops_pipeline.params import StrictModel
 
 
+class ShortRoute(StrictModel):
+    """Length-aware routing (issue 26): inputs of at most `max_words` words go to one model."""
+
+    enabled: bool = Field(default=False, description="Choose and serve a short-text route.")
+    candidates: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "Route models considered (classical or LSTM ids with val predictions; not BERT: "
+            "too slow); null = the ensemble's members. The one with the best val "
+            "first-sentence accuracy (trained on fit) is the route."
+        ),
+    )
+    max_words_grid: list[int] = Field(
+        default=[10, 15, 20, 30, 40, 60],
+        description="Thresholds tried on val (0 = off is always tried).",
+    )
+    max_drop: float = Field(
+        default=0.001,
+        ge=0.0,
+        le=1.0,
+        description="Largest fall of whole-review val accuracy a threshold may cost.",
+    )
+
+
 class Parameters(StrictModel):
     """Pipeline `train_ensemble`: members chosen greedily on a cross-fitted val score, a combiner
     fitted on their val predictions, saved with copies of its members to
@@ -53,4 +78,8 @@ class Parameters(StrictModel):
         default=5,
         ge=2,
         description="Folds of the cross-fitting (label-stratified, a movie's reviews in one fold).",
+    )
+    short_route: ShortRoute = Field(
+        default_factory=ShortRoute,
+        description="Short inputs predicted by one route model, chosen on val (issue 26).",
     )
