@@ -8,10 +8,12 @@
 # `airflow` (metadata + Celery result backend), then the scheduler, dag-processor, api-server
 # and two Celery workers (worker-a, worker-b: each its own MLOPS_HOST_ID and Celery hostname).
 # Triggers one run of mlops_drift_check_daily on a drifted synthetic batch (the gate fires,
-# retrain runs: its command is a marker file here, as in `make airflow-check`), waits for it
-# (CLUSTER_AIRFLOW_TIMEOUT seconds, default 300) and checks from the metadata database that
-# every task instance succeeded, went through Celery (a Celery task id) and ran on one of the
-# two workers (its hostname). Stops everything it started on exit.
+# retrain runs: its command is a marker file here, as in `make airflow-check`) and one of
+# mlops_dvc_stages on a two-stage DVC project (each task in its own clone, the data through a
+# folder DVC remote), waits for both (CLUSTER_AIRFLOW_TIMEOUT seconds, default 300) and checks
+# from the metadata database that every task instance succeeded, went through Celery (a Celery
+# task id) and ran on one of the two workers (its hostname); and that each stage ran once and
+# its output reached the remote. Stops everything it started on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -104,6 +106,34 @@ export MLOPS_PROJECT_PATH="$ROOT" MLOPS_KEDRO_ENV=test
 export MLOPS_GATE_ARGS="--reference $AF/reference.csv --incoming $AF/incoming"
 export MLOPS_RETRAIN_COMMAND="echo \"retrain on \$MLOPS_HOST_ID\" >> $AF/retrain_ran"
 
+# mlops_dvc_stages on a two-stage DVC project (a git repository in $AF/stages_project, its raw
+# data pushed to the folder remote $AF/dvc-remote): each task clones it (MLOPS_GIT_URL) on its
+# worker, `dvc repro --pull`s its stage with the remote as cache and pushes the result.
+SP="$AF/stages_project"
+export MLOPS_GIT_URL="$SP" MLOPS_DVC_REMOTE="$AF/dvc-remote" MLOPS_DVC_YAML="$SP/dvc.yaml"
+export MLOPS_WORKSPACE_ROOT="$AF/workspaces"
+mkdir -p "$SP"
+(
+    cd "$SP"
+    dvc=("$ROOT/.venv/bin/python" -m dvc)
+    git init -q && "${dvc[@]}" init -q
+    echo hello >raw.txt && "${dvc[@]}" add -q raw.txt
+    cat >dvc.yaml <<YAML
+stages:
+  first:
+    cmd: tr a-z A-Z < raw.txt > out1.txt && echo "first \$MLOPS_HOST_ID" >> $AF/stage_runs
+    deps: [raw.txt]
+    outs: [out1.txt]
+  second:
+    cmd: cat out1.txt out1.txt > out2.txt && echo "second \$MLOPS_HOST_ID" >> $AF/stage_runs
+    deps: [out1.txt]
+    outs: [out2.txt]
+YAML
+    git add -A && git -c user.name=ci -c user.email=ci@localhost commit -qm stages
+    "${dvc[@]}" remote add --local ci "$MLOPS_DVC_REMOTE" && "${dvc[@]}" push -q -r ci raw.txt
+    rm -rf .dvc/config.local .dvc/cache raw.txt
+)
+
 # A reference with case and punctuation and a batch stripped of both: the gate fires.
 "$ROOT/.venv/bin/python" - "$AF" <<'PY'
 import random
@@ -167,45 +197,67 @@ pids=$( (cat "$AF/redis/redis.pid" && for p in "${PIDS[@]}"; do pgrep -g "$p"; d
 beyond=$(ss -Hltnp | grep -E "pid=($pids)," | awk '$4 !~ /^127\.0\.0\.1:/' || true)
 [ -z "$beyond" ] || { echo "test-cluster: listening beyond loopback:"; echo "$beyond"; exit 1; }
 
-# The dag-processor serializes the DAG; the scheduler's next run of it is DagModel.next_dagrun.
-# The manual run takes that logical date, so unpausing creates no second (scheduled) run.
+# The dag-processor serializes the DAGs; the scheduler's next run of the drift DAG is
+# DagModel.next_dagrun. Its manual run takes that logical date, so unpausing creates no second
+# (scheduled) run; mlops_dvc_stages has no schedule. Both runs go at once (two workers).
+dag_field() { psql_af -c "select $2 from dag where dag_id = '$1'" 2>/dev/null || true; }
 next=""
-while [ -z "$next" ]; do
+while [ -z "$next" ] || [ -z "$(dag_field mlops_dvc_stages dag_id)" ]; do
     alive
-    [ "$SECONDS" -lt "$deadline" ] || { echo "test-cluster: $DAG not parsed in ${TIMEOUT}s"; tail -30 "$AF/logs/dag-processor.log"; exit 1; }
+    [ "$SECONDS" -lt "$deadline" ] || { echo "test-cluster: DAGs not parsed in ${TIMEOUT}s"; tail -30 "$AF/logs/dag-processor.log"; exit 1; }
     sleep 3
-    next=$(psql_af -c "select to_char(next_dagrun at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"') from dag where dag_id = '$DAG'" 2>/dev/null || true)
+    next=$(dag_field "$DAG" "to_char(next_dagrun at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')")
 done
-RUN_ID="cluster_celery_$(date -u +%Y%m%dT%H%M%S)"
-"$AIRFLOW" dags trigger "$DAG" --run-id "$RUN_ID" --logical-date "$next" >"$AF/logs/trigger.log" 2>&1 ||
-    { cat "$AF/logs/trigger.log"; exit 1; }
-"$AIRFLOW" dags unpause "$DAG" >>"$AF/logs/trigger.log" 2>&1 || { cat "$AF/logs/trigger.log"; exit 1; }
-echo "test-cluster: triggered $DAG run $RUN_ID (logical date $next); waiting up to ${TIMEOUT}s"
+stamp=$(date -u +%Y%m%dT%H%M%S)
+RUN_ID="cluster_celery_$stamp"
+STAGES_RUN_ID="cluster_stages_$stamp"
+trigger() { # trigger DAG ARGS...: a manual run, then unpause the DAG
+    "$AIRFLOW" dags trigger "$@" >>"$AF/logs/trigger.log" 2>&1 &&
+        "$AIRFLOW" dags unpause "$1" >>"$AF/logs/trigger.log" 2>&1 || { cat "$AF/logs/trigger.log"; exit 1; }
+}
+trigger "$DAG" --run-id "$RUN_ID" --logical-date "$next"
+trigger mlops_dvc_stages --run-id "$STAGES_RUN_ID"
+echo "test-cluster: triggered $DAG run $RUN_ID (logical date $next) and mlops_dvc_stages run $STAGES_RUN_ID; waiting up to ${TIMEOUT}s"
 
-state=""
+run_state() { psql_af -c "select state from dag_run where dag_id = '$1' and run_id = '$2'"; }
 while :; do
-    state=$(psql_af -c "select state from dag_run where dag_id = '$DAG' and run_id = '$RUN_ID'")
-    case "$state" in success | failed) break ;; esac
+    state=$(run_state "$DAG" "$RUN_ID")
+    stages_state=$(run_state mlops_dvc_stages "$STAGES_RUN_ID")
+    case "$state:$stages_state" in *running* | *queued* | :* | *:) ;; *) break ;; esac
     alive
-    [ "$SECONDS" -lt "$deadline" ] || { echo "test-cluster: run $RUN_ID still '$state' after ${TIMEOUT}s"; break; }
+    [ "$SECONDS" -lt "$deadline" ] || { echo "test-cluster: runs still '$state', '$stages_state' after ${TIMEOUT}s"; break; }
     sleep 3
 done
-TIS=$(psql_af -F ' ' -c "select task_id, state, coalesce(hostname, '-'), coalesce(external_executor_id, '-') from task_instance where dag_id = '$DAG' and run_id = '$RUN_ID' order by start_date")
-echo "test-cluster: task instances of $RUN_ID (task, state, hostname, celery task id):"
-sed 's/^/test-cluster:   /' <<<"$TIS"
 fail() {
     echo "test-cluster: FAILED: $*"
     for n in worker-a worker-b scheduler; do echo "--- $n.log (tail)"; tail -25 "$AF/logs/$n.log"; done
     exit 1
 }
-[ "$state" = success ] || fail "dag run $RUN_ID is '$state'"
-[ "$(wc -l <<<"$TIS")" = 2 ] || fail "expected 2 task instances (drift_gate, retrain)"
-while read -r task ti_state host celery_id; do
-    [ "$ti_state" = success ] || fail "$task is $ti_state"
-    case "$host" in worker-a | worker-b) ;; *) fail "$task ran on '$host', not on a Celery worker" ;; esac
-    [ "$celery_id" != - ] || fail "$task has no Celery task id"
-    # ...and that Celery task was received by the worker the hostname names.
-    grep -q "execute_workload\[$celery_id\] received" "$AF/logs/$host.log" || fail "$task: Celery task $celery_id not in $host's log"
-done <<<"$TIS"
+check_run() { # check_run DAG RUN_ID STATE TASK...: every task succeeded on a Celery worker
+    local dag=$1 run=$2 run_st=$3 tis task ti_state host celery_id
+    shift 3
+    tis=$(psql_af -F ' ' -c "select task_id, state, coalesce(hostname, '-'), coalesce(external_executor_id, '-') from task_instance where dag_id = '$dag' and run_id = '$run' order by start_date")
+    echo "test-cluster: task instances of $run (task, state, hostname, celery task id):"
+    sed 's/^/test-cluster:   /' <<<"$tis"
+    [ "$run_st" = success ] || fail "dag run $run is '$run_st'"
+    [ "$(awk '{print $1}' <<<"$tis" | sort | paste -sd' ')" = "$(printf '%s\n' "$@" | sort | paste -sd' ')" ] ||
+        fail "expected task instances $* in $run"
+    while read -r task ti_state host celery_id; do
+        [ "$ti_state" = success ] || fail "$task is $ti_state"
+        case "$host" in worker-a | worker-b) ;; *) fail "$task ran on '$host', not on a Celery worker" ;; esac
+        [ "$celery_id" != - ] || fail "$task has no Celery task id"
+        # ...and that Celery task was received by the worker the hostname names.
+        grep -q "execute_workload\[$celery_id\] received" "$AF/logs/$host.log" || fail "$task: Celery task $celery_id not in $host's log"
+    done <<<"$tis"
+    echo "test-cluster: $dag ran on the Celery workers: $(awk '{printf "%s%s on %s", (NR > 1 ? ", " : ""), $1, $3}' <<<"$tis")"
+}
+check_run "$DAG" "$RUN_ID" "$state" drift_gate retrain
 grep -q "retrain on worker-" "$AF/retrain_ran" 2>/dev/null || fail "the retrain task's command did not run"
-echo "test-cluster: $DAG ran on the Celery workers: $(awk '{printf "%s%s on %s", (NR > 1 ? ", " : ""), $1, $3}' <<<"$TIS")"
+check_run mlops_dvc_stages "$STAGES_RUN_ID" "$stages_state" first second
+# Each stage ran exactly once (`second`'s clone restored `first` from the remote's run cache),
+# and the remote holds what `second` made: data moved between the tasks through it alone.
+runs=$(awk '{print $1}' "$AF/stage_runs" 2>/dev/null | sort | paste -sd' ')
+[ "$runs" = "first second" ] || fail "stage commands ran: '$runs' (expected first and second once each)"
+md5=$(printf 'HELLO\nHELLO\n' | md5sum | cut -c1-32)
+[ -f "$MLOPS_DVC_REMOTE/files/md5/${md5:0:2}/${md5:2}" ] || fail "out2.txt is not in the DVC remote $MLOPS_DVC_REMOTE"
+echo "test-cluster: mlops_dvc_stages: first and second each ran once, in their own clones; out2.txt in the DVC remote $MLOPS_DVC_REMOTE"

@@ -4,7 +4,7 @@
 # a throwaway cluster in a temp folder, run by a non-root user) and `mlflow server` on it with
 # proxied artifacts; stops both (and removes the folder) on exit, whatever happened.
 # Then Airflow 3 on the CeleryExecutor (.ci/cluster_airflow.sh: Redis, scheduler, dag-processor,
-# api-server, two Celery workers) runs the drift DAG once.
+# api-server, two Celery workers) runs the drift DAG and the DVC-stage DAG once each.
 #   CLUSTER_KEEP=1   leave the temp folder (logs) in place
 #   CLUSTER_AIRFLOW=0  skip the Airflow part
 set -euo pipefail

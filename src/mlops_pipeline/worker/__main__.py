@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = WorkerSettings.from_env(args.project_path)
     try:
         workspace = prepare(settings, fresh=args.fresh_workspace)
-        remote = configure_remote(settings, workspace)
+        # no DVC target, no DVC call: the workspace's config is left as it is
+        wants_dvc = bool(args.stage or args.pull or args.push)
+        remote = configure_remote(settings, workspace) if wants_dvc else None
         if args.stage:
             repro_stage(workspace, args.stage, remote)
             code = 0
