@@ -16,7 +16,8 @@ IMDB_ARCHIVE := data/01_raw/aclImdb_v1.tar.gz
 help:
 	@echo "make run   - install, fetch the IMDb archive (IMDB_SOURCE=...), dvc repro"
 	@echo "make test  - install, ruff, pytest"
-	@echo "make test-cluster - PostgreSQL + mlflow server on loopback, the tests marked cluster (docs/team.md)"
+	@echo "make test-cluster - PostgreSQL, mlflow server, Redis, Airflow on Celery on loopback; the tests marked cluster (docs/team.md)"
+	@echo "make worker-venv - .venv-worker: the project installed as a package, for Airflow/Dask workers (docs/team.md)"
 	@echo "make lock  - refresh requirements/*.txt (uv pip compile, hashes); make install uses them"
 	@echo "make data  - IMDb archive and co2 series into data/01_raw/, 'dvc add' both"
 	@echo "make plots - dvc plots show -o dvc_plots (vega inlined: works offline)"
@@ -53,6 +54,23 @@ $(STAMP): pyproject.toml $(REQ)/lock.txt $(REQ)/dev-lock.txt $(TOOLS_STAMP)
 	touch $(STAMP)
 
 install: $(STAMP) $(PLOTS_TEMPLATE)
+
+# The project's venv for an Airflow (or Dask) worker, docs/team.md "What a worker needs": the
+# locked runtime without the dev tools, and the project installed as a package (not editable:
+# tasks import it from the venv, whatever checkout or clone they run in). Build it from the
+# revision the workers run (MLOPS_GIT_REV); WORKER_VENV=/srv/mlops/venv builds it elsewhere.
+WORKER_VENV ?= .venv-worker
+.PHONY: worker-venv
+worker-venv: $(TOOLS_STAMP)
+	rm -rf $(WORKER_VENV)
+	$(PYTHON) -m venv $(WORKER_VENV)
+	$(WORKER_VENV)/bin/python -m pip install -q --require-hashes --no-deps -r $(REQ)/tools.txt
+	$(BIN)/uv pip install -q --python $(WORKER_VENV)/bin/python --require-hashes --no-deps \
+		-r $(REQ)/lock.txt
+	$(WORKER_VENV)/bin/python -m pip install -q "$(TORCH_PIN)"
+	$(WORKER_VENV)/bin/python -m pip install -q --no-deps --no-build-isolation .
+	$(WORKER_VENV)/bin/python -m pip check
+	git rev-parse HEAD > $(WORKER_VENV)/REVISION
 
 # Refresh the lock files from pyproject.toml and requirements/*.in. Pins already in a lock file
 # are kept unless asked: `make lock LOCK_ARGS=--upgrade` (everything) or
@@ -135,4 +153,4 @@ test-cluster: $(STAMP)
 	BIN=$(BIN) .ci/test_cluster.sh
 
 clean:
-	rm -rf $(VENV) .venv-airflow .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-airflow $(WORKER_VENV) .pytest_cache .ruff_cache

@@ -80,9 +80,13 @@ def _task(monkeypatch, tmp_path: Path, task_id: str, argv: list[str], **env: str
 
 def test_stage_tasks_in_fresh_clones_share_only_the_remote(monkeypatch, tmp_path, origin):
     remote = tmp_path / "remote"
+    cache = tmp_path / "host-a-cache"  # MLOPS_DVC_CACHE on host A only
     env = {"MLOPS_GIT_URL": str(origin), "MLOPS_DVC_REMOTE": str(remote)}
     argv = ["--project-path", str(origin), "--fresh-workspace", "--stage"]
-    assert _task(monkeypatch, tmp_path, "first", [*argv, "first"], **env) == 0
+    code = _task(
+        monkeypatch, tmp_path, "first", [*argv, "first"], **env, MLOPS_DVC_CACHE=str(cache)
+    )
+    assert code == 0
     assert _in_remote(remote, "HELLO\n") and list((remote / "runs").rglob("*"))
     # another "worker": its clone has no out1.txt and a dvc.lock without it
     assert _task(monkeypatch, tmp_path, "second", [*argv, "second"], **env) == 0
@@ -90,6 +94,7 @@ def test_stage_tasks_in_fresh_clones_share_only_the_remote(monkeypatch, tmp_path
     # `first` was restored from the remote's run cache in the second clone, not run again
     assert (tmp_path / "first_runs").read_text() == "first\n"
     assert not list((tmp_path / "ws").rglob("dvc.yaml"))  # succeeded: clones removed
+    assert len([p for p in (cache / "files").rglob("*") if p.is_file()]) == 2  # raw, out1
     assert not (origin / "out1.txt").exists()  # the project itself untouched
 
 
