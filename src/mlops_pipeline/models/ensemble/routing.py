@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from mlops_pipeline.models.base import CARD_FILE, TextModel
-from mlops_pipeline.models.classical import ClassicalTextModel
 from mlops_pipeline.models.discovery import load_model
 
 
@@ -52,6 +51,12 @@ def routed(main: np.ndarray, route: np.ndarray, words: np.ndarray, max_words: in
     return np.where(np.asarray(words) <= max_words, route, main) if max_words > 0 else main
 
 
+def _is_classical(model: TextModel) -> bool:
+    """A :class:`~mlops_pipeline.models.classical.ClassicalTextModel` (a head over a bundled
+    representation), told by its interface so this module does not import the family."""
+    return all(hasattr(model, a) for a in ("fit_matrix", "transform_tokens", "estimator_family"))
+
+
 def fit_only(model: TextModel, tokens: Sequence[Sequence[str]], labels: np.ndarray) -> TextModel:
     """A copy of ``model`` trained on the ``fit`` rows only (``tokens``/``labels``).
 
@@ -62,9 +67,9 @@ def fit_only(model: TextModel, tokens: Sequence[Sequence[str]], labels: np.ndarr
     extra = model.card.extra if model.card is not None else {}
     if extra.get("refit_on_fit_val") is False:
         return model
-    if not isinstance(model, ClassicalTextModel):
+    if not _is_classical(model):
         raise ValueError(f"{model.model_id}: no fit-only copy for a {type(model).__name__}")
-    copy = ClassicalTextModel(
+    copy = type(model)(
         model.preprocess_config, model.representation, model.estimator_family, model.params,
         model_id=model.model_id, features=model.features, seed=model.seed,
     )  # fmt: skip
@@ -135,7 +140,7 @@ def fit_only_models(
     out = {}
     for model_id, model in models.items():
         key = json.dumps(getattr(model, "preprocess_config", None), sort_keys=True, default=str)
-        if key not in tokens and isinstance(model, ClassicalTextModel):
+        if key not in tokens and _is_classical(model):
             tokens[key] = model.preprocessor.tokens(list(fit_texts))
         out[model_id] = fit_only(model, tokens.get(key, []), fit_labels)
     return out
