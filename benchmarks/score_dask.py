@@ -100,7 +100,8 @@ def main() -> int:
         load = os.getloadavg()
         lines = [
             f"model `{handle.model_id}` ({args.model}), {len(accepted)} IMDb test reviews, chunk "
-            f"{args.chunk_size}, steady = median of {args.repeats} batches; {os.cpu_count()} CPUs, load average at the end "
+            f"{args.chunk_size}, steady = median of {args.repeats} batches; "
+            f"{os.cpu_count()} CPUs, load average at the end "
             f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; Python {platform.python_version()}",
             "",
             "| path | workers | steady reviews/s | first batch reviews/s | steady / local |",
